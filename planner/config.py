@@ -1,0 +1,509 @@
+"""planner.toml -> frozen dataclasses, with every default in one place.
+
+The file is parsed once at the edge; the rest of planner receives `Config` and never
+reads TOML, flags or environment variables. Targets such as "80/20" and "90/4h" are
+turned into fractions and seconds here. Every bad value raises `ConfigError` naming the
+key path, the value found and what is expected.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from datetime import time
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from planner.errors import ConfigError
+
+CONFIG_FILE = "planner.toml"
+STAFFING_MODELS = ("erlang_c", "erlang_a", "deferred")
+FORECAST_METHODS = ("auto", "seasonal_naive", "moving_average", "weekly_profile", "holt_winters")
+LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
+_TARGET_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%?\s*/\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h)?\s*$")
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class ServiceTarget:
+    """A service target: `service_level` (0-1) of contacts answered within `answer_s` seconds."""
+
+    service_level: float
+    answer_s: float
+
+    def __str__(self) -> str:
+        if self.answer_s >= 3600 and self.answer_s % 3600 == 0:
+            return f"{self.service_level * 100:g}/{self.answer_s / 3600:g}h"
+        return f"{self.service_level * 100:g}/{self.answer_s:g}"
+
+
+@dataclass(frozen=True)
+class TeamConfig:
+    """Who plans: team name, the home time zone the week is cut in, and the grid."""
+
+    name: str = "Support"
+    home_timezone: str = "UTC"
+    interval_minutes: int = 60
+    languages: tuple[str, ...] = ()  # allowed languages; empty = any ISO 639-1 code
+    countries: tuple[str, ...] = ()  # markets whose public holidays matter (ISO 3166 alpha-2)
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    """One channel and how its staff requirement is computed.
+
+    model: "erlang_c", "erlang_a" (needs patience_s) or "deferred" (email/social: work
+    answered within `target.answer_s`). `concurrency` is contacts an agent handles at
+    once (chat). `priority` weighs its shortfall in the roster objective.
+    `open_hours` is (open, close) in the home time zone, or None for 24/7.
+    """
+
+    name: str
+    model: str = "erlang_c"
+    target: ServiceTarget = ServiceTarget(0.8, 20.0)
+    max_occupancy: float = 0.85
+    concurrency: int = 1
+    patience_s: float | None = None
+    max_abandon: float | None = None
+    shrinkage: float | None = None  # overrides staffing.shrinkage for this channel
+    priority: float = 1.0
+    open_hours: tuple[time, time] | None = None
+
+    @property
+    def deferred(self) -> bool:
+        return self.model == "deferred"
+
+
+DEFAULT_CHANNELS: dict[str, ChannelConfig] = {
+    "phone": ChannelConfig("phone", "erlang_c", ServiceTarget(0.8, 20.0), 0.85, 1, priority=3.0),
+    "chat": ChannelConfig("chat", "erlang_c", ServiceTarget(0.8, 60.0), 0.85, 2, priority=2.0),
+    "email": ChannelConfig("email", "deferred", ServiceTarget(0.9, 4 * 3600.0), 0.95, 1, priority=1.0),
+    "social": ChannelConfig("social", "deferred", ServiceTarget(0.9, 2 * 3600.0), 0.95, 1, priority=1.0),
+}
+
+
+@dataclass(frozen=True)
+class StaffingConfig:
+    """Shrinkage: share (0-1) of paid time not available for contacts."""
+
+    shrinkage: float = 0.30
+
+
+@dataclass(frozen=True)
+class HistoryConfig:
+    """Where the contact history is and how to read a foreign export.
+
+    `columns` maps planner's column names to the file's (e.g. timestamp -> created_at);
+    `values` maps a file's values to planner's, per column (e.g. channel: voice -> phone).
+    `timezone` is the zone of naive timestamps (default: the home time zone).
+    """
+
+    file: str = "forecasts/history.csv"
+    timezone: str | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ForecastConfig:
+    """Forecast settings: method, how many weeks ahead, and the quantiles to report."""
+
+    method: str = "auto"
+    weeks: int = 1
+    horizon_days: int = 7
+    quantiles: tuple[float, ...] = (0.1, 0.5, 0.9)
+    special_days: str = "forecasts/special_days.csv"
+
+
+@dataclass(frozen=True)
+class RosterWeights:
+    """Objective weights of the soft rules (per unit named in each comment)."""
+
+    shortfall: float = 100.0  # per agent-interval short, before the channel priority
+    surplus: float = 2.0  # per agent-interval beyond the requirement
+    days_off_together: float = 5.0  # per week whose days off are split
+    stable_start: float = 1.0  # per hour of start-time change between working days
+    preferred_start: float = 1.0  # per hour away from the preferred start
+    fairness: float = 2.0  # per weekend/night shift above the team's fair share
+
+
+@dataclass(frozen=True)
+class RulesConfig:
+    """Labour rules: shift shapes and the hard limits every roster must respect."""
+
+    shift_hours: tuple[float, ...] = (8.0, 9.0)
+    break_minutes: int = 60
+    break_min_shift_hours: float = 6.0
+    start_step_minutes: int = 60
+    min_rest_hours: float = 11.0
+    max_consecutive_days: int = 6
+    days_off_together: bool = True
+    weights: RosterWeights = RosterWeights()
+
+
+@dataclass(frozen=True)
+class SolverConfig:
+    """CP-SAT settings: always set on `solver.parameters`."""
+
+    time_limit_seconds: float = 60.0
+    seed: int = 0
+    workers: int = 2
+    log_progress: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a planning run needs, built once from planner.toml and flags."""
+
+    team: TeamConfig = TeamConfig()
+    channels: Mapping[str, ChannelConfig] = field(default_factory=lambda: dict(DEFAULT_CHANNELS))
+    staffing: StaffingConfig = StaffingConfig()
+    history: HistoryConfig = HistoryConfig()
+    forecast: ForecastConfig = ForecastConfig()
+    rules: RulesConfig = RulesConfig()
+    solver: SolverConfig = SolverConfig()
+    source: str | None = None  # the file it was read from
+
+    def channel(self, name: str) -> ChannelConfig:
+        """Return the settings of channel `name`, or raise naming the known channels."""
+        try:
+            return self.channels[name]
+        except KeyError:
+            raise ConfigError(
+                f"channels.{name}",
+                f"unknown channel; planner.toml defines {', '.join(sorted(self.channels))}",
+                self.source,
+            ) from None
+
+    def shrinkage_for(self, channel: str) -> float:
+        """Return the shrinkage (0-1) that applies to `channel`."""
+        own = self.channel(channel).shrinkage
+        return self.staffing.shrinkage if own is None else own
+
+    def with_solver(self, **changes: Any) -> "Config":
+        """Return a copy with solver settings replaced (None values are ignored)."""
+        changes = {k: v for k, v in changes.items() if v is not None}
+        return replace(self, solver=replace(self.solver, **changes)) if changes else self
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+
+def parse_target(text: Any, key: str = "sla", source: str | None = None) -> ServiceTarget:
+    """Parse "80/20" (80 % within 20 s), "90/4h" or "95/30m" into a ServiceTarget."""
+    m = _TARGET_RE.match(str(text)) if isinstance(text, str) else None
+    if not m:
+        raise ConfigError(
+            key, f'expected a target like "80/20" (80 % within 20 s) or "90/4h", got {text!r}', source
+        )
+    pct, amount, unit = float(m.group(1)), float(m.group(2)), (m.group(3) or "s")
+    if not 0 < pct <= 100:
+        raise ConfigError(key, f"service level must be above 0 and at most 100 %, got {pct:g} in {text!r}", source)
+    seconds = amount * {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}[unit]
+    if seconds <= 0:
+        raise ConfigError(key, f"answer time must be positive, got {text!r}", source)
+    return ServiceTarget(pct / 100.0, seconds)
+
+
+def parse_clock(text: Any, key: str, source: str | None = None) -> time:
+    """Parse a local clock time "HH:MM" (24:00 allowed as end of day -> 23:59:59.999999)."""
+    m = _TIME_RE.match(str(text).strip()) if isinstance(text, str) else None
+    if m:
+        h, mnt = int(m.group(1)), int(m.group(2))
+        if h == 24 and mnt == 0:
+            return time(23, 59, 59, 999999)
+        if h < 24 and mnt < 60:
+            return time(h, mnt)
+    raise ConfigError(key, f'expected a time like "07:30", got {text!r}', source)
+
+
+def check_timezone(name: Any, key: str, source: str | None = None) -> str:
+    """Return `name` if it is a known IANA time zone, else raise naming the key."""
+    if isinstance(name, str) and name.strip():
+        try:
+            ZoneInfo(name.strip())
+            return name.strip()
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise ConfigError(key, f'expected an IANA time zone like "Europe/Berlin", got {name!r}', source)
+
+
+def parse_weekdays(text: Any, key: str, source: str | None = None) -> frozenset[int]:
+    """Parse "sat;sun" into weekday numbers (Monday = 0)."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return frozenset()
+    parts = text if isinstance(text, (list, tuple)) else str(text).replace(",", ";").split(";")
+    out = set()
+    for p in parts:
+        p = str(p).strip().lower()[:3]
+        if p not in _WEEKDAYS:
+            raise ConfigError(key, f'expected weekdays like "sat;sun", got {text!r}', source)
+        out.add(_WEEKDAYS.index(p))
+    return frozenset(out)
+
+
+class _Reader:
+    """Reads one TOML table, tracking the key path and rejecting unknown keys."""
+
+    def __init__(self, table: Any, path: str, source: str | None):
+        if not isinstance(table, dict):
+            raise ConfigError(path, f"expected a table, got {table!r}", source)
+        self.table, self.path, self.source = table, path, source
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def check_keys(self, allowed: set[str]) -> None:
+        unknown = sorted(set(self.table) - allowed)
+        if unknown:
+            raise ConfigError(
+                self.key(unknown[0]),
+                f"unknown key; allowed here: {', '.join(sorted(allowed))}",
+                self.source,
+            )
+
+    def sub(self, name: str) -> "_Reader":
+        return _Reader(self.table.get(name, {}), self.key(name), self.source)
+
+    def get(self, name: str, default: Any) -> Any:
+        return self.table.get(name, default)
+
+    def number(self, name: str, default: float | None, lo: float | None = None,
+               hi: float | None = None, integer: bool = False, lo_open: bool = False) -> Any:
+        value = self.table.get(name, default)
+        if value is None:
+            return None
+        kind = "a whole number" if integer else "a number"
+        ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok:
+            raise ConfigError(self.key(name), f"expected {kind}, got {value!r}", self.source)
+        if (lo is not None and (value < lo or (lo_open and value == lo))) or (hi is not None and value > hi):
+            lo_txt = f"above {lo:g}" if lo_open else f"at least {lo:g}"
+            rng = (lo_txt if lo is not None else "") + (" and " if lo is not None and hi is not None else "") + (
+                f"at most {hi:g}" if hi is not None else "")
+            raise ConfigError(self.key(name), f"expected {kind} {rng}, got {value!r}", self.source)
+        return int(value) if integer else float(value)
+
+    def text(self, name: str, default: str | None, choices: tuple[str, ...] | None = None) -> Any:
+        value = self.table.get(name, default)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(self.key(name), f"expected a text value, got {value!r}", self.source)
+        if choices and value not in choices:
+            raise ConfigError(self.key(name), f"expected one of {', '.join(choices)}, got {value!r}", self.source)
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        value = self.table.get(name, default)
+        if not isinstance(value, bool):
+            raise ConfigError(self.key(name), f"expected true or false, got {value!r}", self.source)
+        return value
+
+    def text_list(self, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = self.table.get(name, list(default))
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(self.key(name), f'expected a list of texts like ["en", "de"], got {value!r}', self.source)
+        return tuple(value)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _team(r: _Reader) -> TeamConfig:
+    r.check_keys({f.name for f in fields(TeamConfig)})
+    d = TeamConfig()
+    interval = r.number("interval_minutes", d.interval_minutes, integer=True)
+    if interval not in (15, 30, 60):
+        raise ConfigError(r.key("interval_minutes"), f"expected 15, 30 or 60, got {interval!r}", r.source)
+    languages = tuple(x.strip().lower() for x in r.text_list("languages", d.languages))
+    for lang in languages:
+        if not LANGUAGE_RE.match(lang):
+            raise ConfigError(r.key("languages"), f"expected ISO 639-1 codes like \"en\", got {lang!r}", r.source)
+    countries = tuple(c.strip().upper() for c in r.text_list("countries", d.countries))
+    for c in countries:
+        if not re.fullmatch(r"[A-Z]{2}", c):
+            raise ConfigError(r.key("countries"), f'expected ISO 3166 codes like "DE", got {c!r}', r.source)
+    return TeamConfig(
+        name=r.text("name", d.name),
+        home_timezone=check_timezone(r.get("home_timezone", d.home_timezone), r.key("home_timezone"), r.source),
+        interval_minutes=interval,
+        languages=languages,
+        countries=countries,
+    )
+
+
+def _channel(name: str, r: _Reader) -> ChannelConfig:
+    allowed = {"model", "sla", "response_hours", "max_occupancy", "concurrency", "patience_seconds",
+               "max_abandon", "shrinkage", "priority", "open_hours"}
+    r.check_keys(allowed)
+    base = DEFAULT_CHANNELS.get(name, ChannelConfig(name))
+    model = r.text("model", base.model, STAFFING_MODELS)
+    if "sla" in r.table:
+        target = parse_target(r.table["sla"], r.key("sla"), r.source)
+    elif model == "deferred" and base.model != "deferred":
+        target = ServiceTarget(0.9, 4 * 3600.0)
+    else:
+        target = base.target
+    if "response_hours" in r.table:
+        if model != "deferred":
+            raise ConfigError(r.key("response_hours"), f'only deferred channels have a response time; '
+                              f'model is "{model}" (use sla = "80/20" instead)', r.source)
+        hours = r.number("response_hours", None, lo=0, lo_open=True)
+        target = ServiceTarget(target.service_level if "sla" in r.table else 1.0, hours * 3600.0)
+    patience = r.number("patience_seconds", None, lo=0, lo_open=True)
+    if model == "erlang_a" and patience is None:
+        raise ConfigError(r.key("patience_seconds"), 'model "erlang_a" needs the mean patience in seconds, '
+                          "e.g. patience_seconds = 300", r.source)
+    open_hours = None
+    if "open_hours" in r.table:
+        raw = r.table["open_hours"]
+        parts = raw.split("-") if isinstance(raw, str) else []
+        if len(parts) != 2:
+            raise ConfigError(r.key("open_hours"), f'expected opening hours like "08:00-20:00", got {raw!r}', r.source)
+        open_hours = (parse_clock(parts[0].strip(), r.key("open_hours"), r.source),
+                      parse_clock(parts[1].strip(), r.key("open_hours"), r.source))
+        if open_hours[0] >= open_hours[1]:
+            raise ConfigError(r.key("open_hours"), f"opening must be before closing, got {raw!r}", r.source)
+    return ChannelConfig(
+        name=name,
+        model=model,
+        target=target,
+        max_occupancy=r.number("max_occupancy", base.max_occupancy, lo=0, hi=1, lo_open=True),
+        concurrency=r.number("concurrency", base.concurrency, lo=1, integer=True),
+        patience_s=patience,
+        max_abandon=r.number("max_abandon", None, lo=0, hi=1),
+        shrinkage=r.number("shrinkage", None, lo=0, hi=0.95),
+        priority=r.number("priority", base.priority, lo=0),
+        open_hours=open_hours,
+    )
+
+
+def _history(r: _Reader) -> HistoryConfig:
+    r.check_keys({"file", "timezone", "columns", "values"})
+    d = HistoryConfig()
+    tz = r.get("timezone", None)
+    if tz is not None:
+        tz = check_timezone(tz, r.key("timezone"), r.source)
+    columns = r.sub("columns")
+    known = {"timestamp", "interval_start", "channel", "language", "volume", "handle_seconds", "aht_seconds"}
+    columns.check_keys(known)
+    for k, v in columns.table.items():
+        if not isinstance(v, str) or not v:
+            raise ConfigError(columns.key(k), f"expected the file's column name, got {v!r}", r.source)
+    values = r.sub("values")
+    values.check_keys({"channel", "language"})
+    vmaps = {}
+    for col, mapping in values.table.items():
+        sub = values.sub(col)
+        for k, v in sub.table.items():
+            if not isinstance(v, str):
+                raise ConfigError(sub.key(k), f"expected a text value, got {v!r}", r.source)
+        vmaps[col] = dict(sub.table)
+    return HistoryConfig(file=r.text("file", d.file), timezone=tz, columns=dict(columns.table), values=vmaps)
+
+
+def _forecast(r: _Reader) -> ForecastConfig:
+    r.check_keys({f.name for f in fields(ForecastConfig)})
+    d = ForecastConfig()
+    qs = r.get("quantiles", list(d.quantiles))
+    if not isinstance(qs, list) or not qs or not all(isinstance(q, (int, float)) and 0 < q < 1 for q in qs):
+        raise ConfigError(r.key("quantiles"), f"expected a list of fractions between 0 and 1 like [0.1, 0.5, 0.9], "
+                          f"got {qs!r}", r.source)
+    return ForecastConfig(
+        method=r.text("method", d.method, FORECAST_METHODS),
+        weeks=r.number("weeks", d.weeks, lo=1, hi=52, integer=True),
+        horizon_days=r.number("horizon_days", d.horizon_days, lo=1, hi=366, integer=True),
+        quantiles=tuple(sorted(float(q) for q in qs)),
+        special_days=r.text("special_days", d.special_days),
+    )
+
+
+def _rules(r: _Reader) -> RulesConfig:
+    r.check_keys({f.name for f in fields(RulesConfig)})
+    d = RulesConfig()
+    lengths = r.get("shift_hours", list(d.shift_hours))
+    if isinstance(lengths, (int, float)) and not isinstance(lengths, bool):
+        lengths = [lengths]
+    if (not isinstance(lengths, list) or not lengths
+            or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 1 <= x <= 16 for x in lengths)):
+        raise ConfigError(r.key("shift_hours"), f"expected shift lengths in hours between 1 and 16 like [8, 9], "
+                          f"got {lengths!r}", r.source)
+    step = r.number("start_step_minutes", d.start_step_minutes, lo=5, hi=240, integer=True)
+    if 60 % step and step % 60:
+        raise ConfigError(r.key("start_step_minutes"), f"expected a divisor or multiple of 60 like 15, 30 or 60, "
+                          f"got {step}", r.source)
+    w = r.sub("weights")
+    w.check_keys({f.name for f in fields(RosterWeights)})
+    dw = RosterWeights()
+    weights = RosterWeights(**{f.name: w.number(f.name, getattr(dw, f.name), lo=0) for f in fields(RosterWeights)})
+    return RulesConfig(
+        shift_hours=tuple(sorted(float(x) for x in set(lengths))),
+        break_minutes=r.number("break_minutes", d.break_minutes, lo=0, hi=180, integer=True),
+        break_min_shift_hours=r.number("break_min_shift_hours", d.break_min_shift_hours, lo=0, hi=16),
+        start_step_minutes=step,
+        min_rest_hours=r.number("min_rest_hours", d.min_rest_hours, lo=0, hi=24),
+        max_consecutive_days=r.number("max_consecutive_days", d.max_consecutive_days, lo=1, hi=14, integer=True),
+        days_off_together=r.boolean("days_off_together", d.days_off_together),
+        weights=weights,
+    )
+
+
+def _solver(r: _Reader) -> SolverConfig:
+    r.check_keys({f.name for f in fields(SolverConfig)})
+    d = SolverConfig()
+    return SolverConfig(
+        time_limit_seconds=r.number("time_limit_seconds", d.time_limit_seconds, lo=0, lo_open=True),
+        seed=r.number("seed", d.seed, lo=0, integer=True),
+        workers=r.number("workers", d.workers, lo=1, hi=64, integer=True),
+        log_progress=r.boolean("log_progress", d.log_progress),
+    )
+
+
+def config_from_dict(data: Mapping[str, Any], source: str | None = None) -> Config:
+    """Build a Config from parsed TOML data, validating every value."""
+    root = _Reader(dict(data), "", source)
+    root.check_keys({"team", "channels", "staffing", "history", "forecast", "rules", "solver"})
+    ch = root.sub("channels")
+    if ch.table:
+        channels = {name: _channel(name, ch.sub(name)) for name in ch.table}
+    else:
+        channels = dict(DEFAULT_CHANNELS)
+    for name in channels:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise ConfigError(f"channels.{name}", "expected a lower-case channel name like \"phone\"", source)
+    st = root.sub("staffing")
+    st.check_keys({"shrinkage"})
+    return Config(
+        team=_team(root.sub("team")),
+        channels=channels,
+        staffing=StaffingConfig(shrinkage=st.number("shrinkage", StaffingConfig().shrinkage, lo=0, hi=0.95)),
+        history=_history(root.sub("history")),
+        forecast=_forecast(root.sub("forecast")),
+        rules=_rules(root.sub("rules")),
+        solver=_solver(root.sub("solver")),
+        source=source,
+    )
+
+
+def load_config(workspace: str | Path = ".") -> Config:
+    """Read `planner.toml` from a workspace folder (or a given .toml file) into a Config.
+
+    A workspace without planner.toml gets the documented defaults.
+    """
+    path = Path(workspace)
+    if path.is_dir():
+        path = path / CONFIG_FILE
+        if not path.exists():
+            return Config()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError("", f"cannot read the configuration: {exc.strerror}", path) from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("", f"not valid TOML: {exc}", path) from None
+    return config_from_dict(data, str(path))

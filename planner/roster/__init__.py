@@ -1,0 +1,1 @@
+"""Weekly rosters: candidate shifts, the CP-SAT model, solving, checking and evaluation."""

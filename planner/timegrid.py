@@ -1,0 +1,106 @@
+"""The UTC interval grid of a planning week, and local <-> UTC helpers.
+
+A planning week is [Monday 00:00, next Monday 00:00) in the home time zone; in UTC it
+holds 167, 168 or 169 hours around DST changes. All computation happens on UTC instants;
+local times exist only at the edges.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from planner.errors import PlannerError
+
+_WEEK_RE = re.compile(r"^(\d{4})-?W(\d{2})$")
+
+
+def parse_week(text: str) -> tuple[int, int]:
+    """Parse an ISO week like "2026-W49" into (year, week), or raise naming the value."""
+    m = _WEEK_RE.match(str(text).strip().upper())
+    if m:
+        year, week = int(m.group(1)), int(m.group(2))
+        try:
+            date.fromisocalendar(year, week, 1)
+            return year, week
+        except ValueError:
+            pass
+    raise PlannerError(f'week: expected an ISO week like "2026-W49", got {text!r}')
+
+
+def week_label(year: int, week: int) -> str:
+    """Return the ISO week label "YYYY-Www"."""
+    return f"{year:04d}-W{week:02d}"
+
+
+def week_monday(week: str) -> date:
+    """Return the local Monday of an ISO week label."""
+    year, wk = parse_week(week)
+    return date.fromisocalendar(year, wk, 1)
+
+
+def next_week(today: date | None = None) -> str:
+    """Return the ISO week after the one containing `today` (default: today)."""
+    d = (today or date.today()) + timedelta(days=7)
+    iso = d.isocalendar()
+    return week_label(iso.year, iso.week)
+
+
+def local_midnight_utc(day: date, tz: str) -> pd.Timestamp:
+    """Return 00:00 of a local calendar day in zone `tz`, as a UTC timestamp."""
+    return pd.Timestamp(datetime(day.year, day.month, day.day), tz=ZoneInfo(tz)).tz_convert("UTC")
+
+
+def local_to_utc(day: date, minutes: float, tz: str) -> pd.Timestamp:
+    """Return the UTC instant of local wall-clock `minutes` after 00:00 on `day` in `tz`.
+
+    Nonexistent local times (spring forward) are shifted forward by the gap; ambiguous
+    ones (fall back) take the first occurrence (the daylight-saving one).
+    """
+    wall = pd.Timestamp(datetime(day.year, day.month, day.day)) + pd.Timedelta(minutes=minutes)
+    return wall.tz_localize(ZoneInfo(tz), nonexistent="shift_forward", ambiguous=True).tz_convert("UTC")
+
+
+def week_bounds(week: str, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Return the UTC [start, end) of an ISO week cut in local time zone `tz`."""
+    monday = week_monday(week)
+    return local_midnight_utc(monday, tz), local_midnight_utc(monday + timedelta(days=7), tz)
+
+
+def week_grid(week: str, tz: str, interval_minutes: int = 60) -> pd.DatetimeIndex:
+    """Return the UTC interval starts of a planning week (167/168/169 hourly around DST)."""
+    start, end = week_bounds(week, tz)
+    return pd.date_range(start, end, freq=f"{interval_minutes}min", inclusive="left", name="interval_start")
+
+
+def period_grid(first_week: str, weeks: int, tz: str, interval_minutes: int = 60) -> pd.DatetimeIndex:
+    """Return the UTC interval starts of `weeks` consecutive planning weeks from `first_week`."""
+    start, _ = week_bounds(first_week, tz)
+    end = local_midnight_utc(week_monday(first_week) + timedelta(days=7 * weeks), tz)
+    return pd.date_range(start, end, freq=f"{interval_minutes}min", inclusive="left", name="interval_start")
+
+
+def grid_phase_minutes(tz: str, interval_minutes: int, when: date | None = None) -> int:
+    """Return the offset (minutes) of the grid against whole UTC intervals for zone `tz`.
+
+    Zones such as Asia/Kolkata (UTC+5:30) put local midnight at :30 UTC, so an hourly
+    grid there starts at :30. Computed from the zone's offset at `when` (default: today).
+    """
+    when = when or date.today()
+    offset = local_midnight_utc(when, tz) - pd.Timestamp(datetime(when.year, when.month, when.day), tz="UTC")
+    return int((-offset.total_seconds() // 60) % interval_minutes)
+
+
+def floor_to_grid(times: pd.Series | pd.DatetimeIndex, interval_minutes: int, phase_minutes: int = 0):
+    """Floor UTC instants to the start of their grid interval (grid shifted by `phase_minutes`)."""
+    shift = pd.Timedelta(minutes=phase_minutes)
+    if isinstance(times, pd.Series):
+        return (times - shift).dt.floor(f"{interval_minutes}min") + shift
+    return (times - shift).floor(f"{interval_minutes}min") + shift
+
+
+def to_local(times: pd.Series, tz: str) -> pd.Series:
+    """Convert UTC instants to wall-clock times in `tz` (tz-aware)."""
+    return times.dt.tz_convert(ZoneInfo(tz))
