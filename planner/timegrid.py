@@ -90,7 +90,7 @@ def grid_phase_minutes(tz: str, interval_minutes: int, when: date | None = None)
     """
     when = when or date.today()
     offset = local_midnight_utc(when, tz) - pd.Timestamp(datetime(when.year, when.month, when.day), tz="UTC")
-    return int((-offset.total_seconds() // 60) % interval_minutes)
+    return int((offset.total_seconds() // 60) % interval_minutes)
 
 
 def floor_to_grid(times: pd.Series | pd.DatetimeIndex, interval_minutes: int, phase_minutes: int = 0):
