@@ -7,7 +7,7 @@ local times exist only at the edges.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -56,11 +56,12 @@ def local_midnight_utc(day: date, tz: str) -> pd.Timestamp:
 def local_to_utc(day: date, minutes: float, tz: str) -> pd.Timestamp:
     """Return the UTC instant of local wall-clock `minutes` after 00:00 on `day` in `tz`.
 
-    Nonexistent local times (spring forward) are shifted forward by the gap; ambiguous
-    ones (fall back) take the first occurrence (the daylight-saving one).
+    The same rule as the history loader: a nonexistent local time (spring forward) is
+    shifted forward by the gap (02:30 -> 03:30 in Berlin); an ambiguous one (fall back)
+    is the first occurrence (the daylight-saving one). This is Python's fold=0.
     """
-    wall = pd.Timestamp(datetime(day.year, day.month, day.day)) + pd.Timedelta(minutes=minutes)
-    return wall.tz_localize(ZoneInfo(tz), nonexistent="shift_forward", ambiguous=True).tz_convert("UTC")
+    wall = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
+    return pd.Timestamp(wall.replace(tzinfo=ZoneInfo(tz)).astimezone(timezone.utc))
 
 
 def week_bounds(week: str, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:

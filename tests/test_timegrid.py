@@ -53,8 +53,8 @@ def test_period_grid_spans_weeks_across_dst():
 
 
 def test_local_to_utc_handles_gap_and_overlap():
-    # 02:30 does not exist in Berlin on 2026-03-29: shifted forward to 03:00 CEST = 01:00 UTC
-    assert local_to_utc(date(2026, 3, 29), 150, "Europe/Berlin") == pd.Timestamp("2026-03-29 01:00", tz="UTC")
+    # 02:30 does not exist in Berlin on 2026-03-29: shifted forward by the gap to 03:30 CEST = 01:30 UTC
+    assert local_to_utc(date(2026, 3, 29), 150, "Europe/Berlin") == pd.Timestamp("2026-03-29 01:30", tz="UTC")
     # 02:30 happens twice on 2026-10-25: the first (CEST) is 00:30 UTC
     assert local_to_utc(date(2026, 10, 25), 150, "Europe/Berlin") == pd.Timestamp("2026-10-25 00:30", tz="UTC")
     # past midnight belongs to the next calendar day
