@@ -1,11 +1,35 @@
 """The team: who can work, where they live, which queues they serve, their contract.
 
-(The reader `read_agents` and `read_time_off` are filled in by the agents loader work.)
+`read_agents` reads rosters/agents.csv (or .xlsx) into `Agent`s, checking every row;
+`agents_frame` / `write_agents` turn them back into a table that `read_agents` reads
+again; `read_time_off` reads approved leave (local dates or times in each agent's zone)
+into UTC spans. Bad rows raise one `InputError` listing the first few, each with its
+row (header = row 1), column, the value found and what is expected.
+
+Defaults of the agents file: min_hours and max_hours default to contract_hours;
+days_per_week empty = as many days as the hours need; empty times = no bound; empty
+night_ok = false; empty skills = channels x languages. A `skills` cell overrides
+channels x languages: each skill must use a channel of planner.toml and a valid language,
+and, where the row lists channels or languages, one of those (empty channels/languages
+cells are then taken from the skills).
 """
 from __future__ import annotations
 
+import re
+import zipfile
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import pandas as pd
+
+from planner.config import Config, parse_weekdays
+from planner.errors import ConfigError, InputError
+from planner.fileio import write_csv
+from planner.history import _ISO_639_1 as ISO_639_1  # the shared two-letter code list
+from planner.timegrid import local_to_utc
 
 
 @dataclass(frozen=True)
@@ -42,3 +66,535 @@ class Agent:
     def skill_profile(self) -> tuple[tuple[str, str], ...]:
         """Return the sorted skill set: agents with the same profile are interchangeable for coverage."""
         return tuple(sorted(self.skills))
+
+
+AGENT_COLUMNS = ["agent_id", "name", "team", "timezone", "languages", "channels", "skills", "contract_hours",
+                 "min_hours", "max_hours", "days_per_week", "earliest_start", "latest_end", "days_off",
+                 "preferred_start", "night_ok"]
+REQUIRED_AGENT_COLUMNS = ["agent_id", "name", "timezone", "languages", "channels", "contract_hours"]
+TIME_OFF_COLUMNS = ["agent_id", "start_utc", "end_utc", "reason"]
+REQUIRED_TIME_OFF_COLUMNS = ["agent_id", "start", "end"]
+MAX_CONTRACT_HOURS = 80.0
+MAX_LISTED = 5
+
+_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TRUE = frozenset({"true", "yes", "y", "1", "1.0"})
+_FALSE = frozenset({"false", "no", "n", "0", "0.0", ""})
+_CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_WHEN_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_END_OF_DAY = time(23, 59, 59, 999999)  # "24:00", as config.parse_clock returns it
+
+
+# --------------------------------------------------------------------------- agents
+
+
+def read_agents(path: str | Path, config: Config) -> tuple[Agent, ...]:
+    """Read and check the team file (CSV or XLSX, one row per agent) into Agents, in file order."""
+    p = Path(path)
+    raw, names = _read_table(p, "agents file")
+    required = [c for c in REQUIRED_AGENT_COLUMNS
+                if not ("skills" in names and c in ("languages", "channels"))]
+    _require(p, names, required, "agents file")
+    problems = _Problems(p, "agent")
+    agents: list[Agent] = []
+    first_row: dict[str, int] = {}
+    for row, cells in _rows(raw, names):
+        r = _Row(row, cells)
+        agent = _parse_agent(r, config)
+        agent_id = r.cell("agent_id")
+        if agent_id in first_row:
+            r.fail("agent_id", agent_id, f"each agent_id once; row {first_row[agent_id]} has it too")
+        elif agent_id:
+            first_row[agent_id] = row
+        if r.errors:
+            problems.add(row, r.errors)
+        elif agent is not None:
+            agents.append(agent)
+    problems.raise_if_any()
+    if not agents:
+        raise InputError(p, "has no agents; expected one row per agent under the header row")
+    return tuple(agents)
+
+
+def agents_frame(agents: Iterable[Agent]) -> pd.DataFrame:
+    """Return one readable row per agent (columns AGENT_COLUMNS), for display and export."""
+    rows = [{
+        "agent_id": a.agent_id, "name": a.name, "team": a.team, "timezone": a.timezone,
+        "languages": ";".join(a.languages), "channels": ";".join(a.channels),
+        "skills": ";".join(f"{c}:{lang}" for c, lang in a.skills),
+        "contract_hours": float(a.contract_hours), "min_hours": float(a.min_hours),
+        "max_hours": float(a.max_hours), "days_per_week": a.days_per_week,
+        "earliest_start": _clock_text(a.earliest_start), "latest_end": _clock_text(a.latest_end),
+        "days_off": ";".join(_WEEKDAY_NAMES[d] for d in sorted(a.days_off)),
+        "preferred_start": _clock_text(a.preferred_start), "night_ok": bool(a.night_ok),
+    } for a in agents]
+    frame = pd.DataFrame(rows, columns=AGENT_COLUMNS)
+    frame["days_per_week"] = frame["days_per_week"].astype("Int64")
+    frame["night_ok"] = frame["night_ok"].astype(bool)
+    return frame
+
+
+def write_agents(agents: Iterable[Agent], path: str | Path) -> Path:
+    """Write the team as CSV atomically (temp file + rename), readable again by `read_agents`."""
+    frame = agents_frame(agents)
+    frame["night_ok"] = frame["night_ok"].map({True: "true", False: "false"})
+    return write_csv(frame, path)
+
+
+def _parse_agent(r: "_Row", config: Config) -> Agent | None:
+    """Parse and check one row; problems go to `r.errors` (None if the row cannot make an Agent)."""
+    agent_id = r.cell("agent_id")
+    if not agent_id:
+        r.fail("agent_id", agent_id, "a non-empty, unique agent id like A001")
+    tz = _timezone(r)
+    languages = _languages(r, r.cell("languages"), "languages", config)
+    channels = _channels(r, r.cell("channels"), "channels", config)
+    skills = _skills(r, config, languages, channels)
+    if skills and not languages:
+        languages = tuple(dict.fromkeys(lang for _, lang in skills))
+    if skills and not channels:
+        channels = tuple(dict.fromkeys(c for c, _ in skills))
+    if not skills and not r.errors:
+        r.fail("channels", r.cell("channels"), "at least one skill: a channel and a language "
+               "(or a skills cell like phone:en)")
+    contract = _number(r, "contract_hours", required=True)
+    if contract is not None and not 0 < contract <= MAX_CONTRACT_HOURS:
+        r.fail("contract_hours", r.cell("contract_hours"),
+               f"weekly hours above 0 and at most {MAX_CONTRACT_HOURS:g}")
+        contract = None
+    min_h = _number(r, "min_hours")
+    max_h = _number(r, "max_hours")
+    days_per_week = _days_per_week(r)
+    days_off = _days_off(r)
+    earliest = _clock(r, "earliest_start")
+    latest = _clock(r, "latest_end", end=True)
+    preferred = _clock(r, "preferred_start")
+    night_ok = _boolean(r, "night_ok")
+    if contract is not None:
+        min_h = contract if min_h is None else min_h
+        max_h = contract if max_h is None else max_h
+        _check_hours(r, config, contract, min_h, max_h, days_per_week, days_off)
+    if earliest is not None and latest is not None and night_ok is not None:
+        _check_window(r, config, earliest, latest, night_ok)
+    if r.errors or contract is None or tz is None:
+        return None
+    return Agent(agent_id=agent_id, name=r.cell("name"), timezone=tz, languages=languages, channels=channels,
+                 skills=skills, contract_hours=contract, min_hours=min_h, max_hours=max_h,
+                 days_per_week=days_per_week, earliest_start=earliest, latest_end=latest,
+                 days_off=days_off or frozenset(), preferred_start=preferred, team=r.cell("team"),
+                 night_ok=bool(night_ok), row=r.row)
+
+
+def _timezone(r: "_Row") -> str | None:
+    text = r.cell("timezone")
+    if text:
+        try:
+            ZoneInfo(text)
+            return text
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "Europe"
+            pass
+    hint = ""
+    matches = [z for z in available_timezones() if z.lower() == text.lower()] if text else []
+    if matches:
+        hint = f" (did you mean '{matches[0]}'?)"
+    r.fail("timezone", text, f"an IANA time zone like Europe/Berlin{hint}")
+    return None
+
+
+def _split(text: str) -> list[str]:
+    return [t.strip() for t in text.replace(",", ";").split(";") if t.strip()]
+
+
+def _language_ok(lang: str, config: Config) -> bool:
+    return lang in config.team.languages if config.team.languages else lang in ISO_639_1
+
+
+def _language_expected(config: Config) -> str:
+    if config.team.languages:
+        return f"languages of team.languages in planner.toml: {', '.join(config.team.languages)}"
+    return "ISO 639-1 two-letter language codes like en;de"
+
+
+def _languages(r: "_Row", text: str, column: str, config: Config) -> tuple[str, ...]:
+    out = tuple(dict.fromkeys(t.lower() for t in _split(text)))
+    bad = [t for t in out if not _language_ok(t, config)]
+    if bad:
+        r.fail(column, text, f"{_language_expected(config)} (unknown: {', '.join(bad)})")
+        return ()
+    return out
+
+
+def _channels(r: "_Row", text: str, column: str, config: Config) -> tuple[str, ...]:
+    out = tuple(dict.fromkeys(t.lower() for t in _split(text)))
+    bad = [t for t in out if t not in config.channels]
+    if bad:
+        r.fail(column, text, f"channels of planner.toml: {', '.join(config.channels)} (unknown: {', '.join(bad)})")
+        return ()
+    return out
+
+
+def _skills(r: "_Row", config: Config, languages: tuple[str, ...],
+            channels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Return the skills cell as (channel, language) pairs, or channels x languages when empty."""
+    text = r.cell("skills")
+    if not text:
+        return tuple((c, lang) for c in channels for lang in languages)
+    out: list[tuple[str, str]] = []
+    for part in _split(text):
+        channel, sep, lang = (s.strip().lower() for s in part.partition(":"))
+        problem = None
+        if not sep or not channel or not lang:
+            problem = f"channel:language pairs like phone:en;chat:de (cannot read '{part}')"
+        elif channel not in config.channels:
+            problem = f"skills on the channels of planner.toml: {', '.join(config.channels)} (unknown: {channel})"
+        elif not _language_ok(lang, config):
+            problem = f"skills in {_language_expected(config)} (unknown: {lang})"
+        elif r.cell("channels") and channel not in channels:
+            problem = f"skills within the row's channels {';'.join(channels)} (not: {part})"
+        elif r.cell("languages") and lang not in languages:
+            problem = f"skills within the row's languages {';'.join(languages)} (not: {part})"
+        if problem:
+            if not any(e[0] in ("channels", "languages") for e in r.errors):
+                r.fail("skills", text, problem)
+            return ()
+        out.append((channel, lang))
+    return tuple(dict.fromkeys(out))
+
+
+def _number(r: "_Row", column: str, required: bool = False) -> float | None:
+    text = r.cell(column)
+    if not text:
+        if required:
+            r.fail(column, text, "a number of hours per week like 40")
+        return None
+    value = _to_float(text)
+    if value is None or value < 0:
+        r.fail(column, text, "a number of hours per week like 40 (0 or more)")
+        return None
+    return value
+
+
+def _to_float(text: str) -> float | None:
+    text = text.strip()
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # decimal comma
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _days_per_week(r: "_Row") -> int | None:
+    text = r.cell("days_per_week")
+    if not text:
+        return None
+    value = _to_float(text)
+    if value is None or value != int(value) or not 1 <= value <= 7:
+        r.fail("days_per_week", text, "a whole number of working days from 1 to 7")
+        return None
+    return int(value)
+
+
+def _days_off(r: "_Row") -> frozenset[int] | None:
+    text = r.cell("days_off")
+    try:
+        days = parse_weekdays(text, "days_off")
+    except ConfigError:
+        r.fail("days_off", text, "weekdays never worked like sat;sun (mon tue wed thu fri sat sun)")
+        return None
+    if len(days) == 7:
+        r.fail("days_off", text, "at least one day that is not off")
+        return None
+    return days
+
+
+def _clock(r: "_Row", column: str, end: bool = False) -> time | None:
+    """Parse a local clock time "HH:MM" (also "HH:MM:SS" from Excel; "24:00" only as an end)."""
+    text = r.cell(column)
+    if not text:
+        return None
+    m = _CLOCK_RE.match(text)
+    if m:
+        h, mnt, sec = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        if end and h == 24 and mnt == 0 and sec == 0:
+            return _END_OF_DAY
+        if h < 24 and mnt < 60 and sec == 0:
+            return time(h, mnt)
+    r.fail(column, text, "a local time like 07:00" + (" (24:00 for midnight)" if end else ""))
+    return None
+
+
+def _boolean(r: "_Row", column: str) -> bool | None:
+    text = r.cell(column).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    r.fail(column, r.cell(column), "true or false (also yes/no, 1/0, or empty for false)")
+    return None
+
+
+def _check_hours(r: "_Row", config: Config, contract: float, min_h: float, max_h: float,
+                 days_per_week: int | None, days_off: frozenset[int] | None) -> None:
+    """min_hours <= contract_hours <= max_hours, and the minimum fits in the days allowed.
+
+    Days allowed: days_per_week, else 7 less the fixed days off, never more than
+    rules.max_consecutive_days (a week's seven days are seven in a row); each day holds
+    at most the longest shift of rules.shift_hours.
+    """
+    if min_h > contract:
+        r.fail("min_hours", r.cell("min_hours"), f"min_hours <= contract_hours ({contract:g})")
+        return
+    if max_h < contract:
+        r.fail("max_hours", r.cell("max_hours"), f"max_hours >= contract_hours ({contract:g})")
+        return
+    if days_off is None:
+        return
+    open_days = 7 - len(days_off)
+    if days_per_week is not None and days_per_week > open_days:
+        r.fail("days_per_week", r.cell("days_per_week"),
+               f"at most {open_days} days: days_off '{r.cell('days_off')}' leaves {open_days} days to work")
+        return
+    max_run = config.rules.max_consecutive_days
+    if days_per_week is not None and days_per_week > max_run:
+        r.fail("days_per_week", r.cell("days_per_week"),
+               f"at most {max_run} days: rules.max_consecutive_days is {max_run}")
+        return
+    days, why = (days_per_week, "days_per_week") if days_per_week is not None else (
+        open_days, f"7 days less {len(days_off)} days off")
+    if days > max_run:
+        days, why = max_run, "rules.max_consecutive_days"
+    longest = max(config.rules.shift_hours)
+    available = days * longest
+    if min_h > available + 1e-9:
+        column = "min_hours" if r.cell("min_hours") else "contract_hours"
+        r.fail(column, r.cell(column),
+               f"at most {available:g} h: the agent needs {min_h:g} h a week but only {available:g} h are "
+               f"available ({days} days ({why}) x {longest:g} h, the longest shift in rules.shift_hours)")
+
+
+def _minutes(t: time) -> int:
+    return 24 * 60 if t == _END_OF_DAY else t.hour * 60 + t.minute
+
+
+def _check_window(r: "_Row", config: Config, earliest: time, latest: time, night_ok: bool) -> None:
+    """A window across midnight needs night_ok; every window must hold the shortest shift."""
+    start, end = _minutes(earliest), _minutes(latest)
+    if start == end:
+        r.fail("latest_end", r.cell("latest_end"), f"a time different from earliest_start {r.cell('earliest_start')}")
+        return
+    if end < start and not night_ok:
+        r.fail("latest_end", r.cell("latest_end"),
+               f"a time after earliest_start {r.cell('earliest_start')} (24:00 for midnight), or night_ok = true "
+               "for a window across midnight")
+        return
+    length_h = ((end - start) % (24 * 60)) / 60
+    shortest = min(config.rules.shift_hours)
+    if length_h < shortest:
+        r.fail("latest_end", r.cell("latest_end"),
+               f"a window of at least {shortest:g} h (the shortest shift in rules.shift_hours); "
+               f"{r.cell('earliest_start')}-{r.cell('latest_end')} holds {length_h:g} h")
+
+
+def _clock_text(t: time | None) -> str:
+    if t is None:
+        return ""
+    return "24:00" if t == _END_OF_DAY else f"{t.hour:02d}:{t.minute:02d}"
+
+
+# --------------------------------------------------------------------------- time off
+
+
+def read_time_off(path: str | Path | None, agents: Iterable[Agent], config: Config) -> pd.DataFrame:
+    """Read approved leave into UTC spans: columns agent_id, start_utc, end_utc (exclusive), reason.
+
+    start/end are local dates (whole days, end inclusive) or local date-times (end
+    exclusive) in each agent's own zone. A missing file gives an empty frame. Local
+    times that do not exist (spring forward) move forward by the gap; repeated ones
+    (fall back) are the first occurrence, as `timegrid.local_to_utc`.
+    """
+    empty = pd.DataFrame({"agent_id": pd.Series(dtype=object),
+                          "start_utc": pd.Series(dtype="datetime64[ns, UTC]"),
+                          "end_utc": pd.Series(dtype="datetime64[ns, UTC]"),
+                          "reason": pd.Series(dtype=object)})
+    if path is None or not Path(path).exists():
+        return empty
+    p = Path(path)
+    raw, names = _read_table(p, "time-off file", allow_empty=True)
+    if raw is None:
+        return empty
+    _require(p, names, REQUIRED_TIME_OFF_COLUMNS, "time-off file")
+    zones = {a.agent_id: a.timezone for a in agents}
+    excel = p.suffix.lower() in (".xlsx", ".xlsm")
+    problems = _Problems(p, "time-off")
+    rows = []
+    for row, cells in _rows(raw, names):
+        r = _Row(row, cells)
+        agent_id = r.cell("agent_id")
+        tz = zones.get(agent_id)
+        if tz is None:
+            known = ", ".join(list(zones)[:3]) + (", ..." if len(zones) > 3 else "")
+            r.fail("agent_id", agent_id, f"an agent_id of the agents file ({known})")
+        start = _when(r, "start", excel)
+        end = _when(r, "end", excel)
+        if tz is not None and start is not None and end is not None:
+            start_utc = _to_utc(start, tz, end=False)
+            end_utc = _to_utc(end, tz, end=True)
+            if end_utc <= start_utc:
+                r.fail("end", r.cell("end"), f"an end after the start {r.cell('start')} (a date end is inclusive, "
+                       "a date-time end exclusive)")
+            else:
+                rows.append((agent_id, start_utc, end_utc, r.cell("reason")))
+        if r.errors:
+            problems.add(row, r.errors)
+    problems.raise_if_any()
+    if not rows:
+        return empty
+    out = pd.DataFrame(rows, columns=TIME_OFF_COLUMNS)
+    for col in ("start_utc", "end_utc"):
+        out[col] = pd.to_datetime(out[col], utc=True).astype("datetime64[ns, UTC]")
+    return out
+
+
+def _when(r: "_Row", column: str, excel: bool) -> date | datetime | None:
+    """Parse a local date "2026-12-01" or date-time "2026-12-01 13:00"."""
+    text = r.cell(column)
+    m = _WHEN_RE.match(text)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        try:
+            if m.group(4) is None or (excel and text.endswith(" 00:00:00")):  # an Excel date cell
+                return date(y, mo, d)
+            return datetime(y, mo, d, int(m.group(4)), int(m.group(5)), int(m.group(6) or 0))
+        except ValueError:
+            pass
+    r.fail(column, text, "a local date like 2026-12-01 (whole day) or date and time like 2026-12-01 13:00")
+    return None
+
+
+def _to_utc(when: date | datetime, tz: str, end: bool) -> pd.Timestamp:
+    """Return the UTC instant of a local date (start of day, or end of day for an end) or date-time."""
+    if isinstance(when, datetime):
+        day = when.date()
+        minutes = when.hour * 60 + when.minute + when.second / 60
+        return local_to_utc(day, minutes, tz)
+    return local_to_utc(when + timedelta(days=1) if end else when, 0, tz)
+
+
+# --------------------------------------------------------------------------- reading tables
+
+
+def _read_table(p: Path, what: str, allow_empty: bool = False) -> tuple[pd.DataFrame | None, dict[str, str]]:
+    """Read every cell as stripped text; return the frame and lower-case name -> file column."""
+    if not p.exists():
+        raise InputError(p, f"{what} not found")
+    if not p.is_file():
+        raise InputError(p, f"expected an {what} (.csv or .xlsx), found a folder")
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            frame = pd.read_excel(p, dtype=str, keep_default_na=False, engine="openpyxl")
+        except (OSError, ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as exc:
+            raise InputError(p, f"cannot read this Excel workbook ({type(exc).__name__}: {exc}); "
+                                "expected an .xlsx file with a header row on its first sheet") from None
+    elif suffix in (".csv", ".txt", ".tsv"):
+        frame = _read_csv(p, what, allow_empty)
+        if frame is None:
+            return None, {}
+    else:
+        raise InputError(p, f"unsupported {what} type '{p.suffix}'; expected .csv or .xlsx")
+    if frame.columns.empty:
+        if allow_empty:
+            return None, {}
+        raise InputError(p, f"the {what} is empty; expected a header row with {', '.join(REQUIRED_AGENT_COLUMNS)}")
+    frame = frame.fillna("").astype(str)
+    names: dict[str, str] = {}
+    for col in frame.columns:
+        names.setdefault(str(col).strip().lower(), col)
+    return frame, names
+
+
+def _read_csv(p: Path, what: str, allow_empty: bool) -> pd.DataFrame | None:
+    try:
+        with open(p, "rb") as fh:
+            first = fh.readline().decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise InputError(p, f"cannot read the {what}: {exc.strerror or exc}") from None
+    if not first.strip():
+        if allow_empty:
+            return None
+        raise InputError(p, f"the {what} is empty; expected a header row with {', '.join(REQUIRED_AGENT_COLUMNS)}")
+    sep = max([",", ";", "\t"], key=first.count)
+    try:
+        return pd.read_csv(p, sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False,
+                           encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(p, f"the {what} is not UTF-8 text; save it as 'CSV UTF-8'") from None
+    except (pd.errors.ParserError, ValueError, OSError) as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
+            raise InputError(p, f"has {m.group(3)} fields where the header has {m.group(1)}; expected one value "
+                                "per column (quote values that contain the separator)", row=int(m.group(2))) from None
+        raise InputError(p, f"cannot read the {what} as CSV: {str(exc).strip()}") from None
+
+
+def _require(p: Path, names: dict[str, str], required: list[str], what: str) -> None:
+    missing = [c for c in required if c not in names]
+    if missing:
+        found = ", ".join(str(c).strip() for c in names.values()) or "none"
+        raise InputError(p, f"the {what} is missing column(s) {', '.join(missing)}; found {found}")
+
+
+def _rows(raw: pd.DataFrame, names: dict[str, str]):
+    """Yield (spreadsheet row number, {lower-case column: stripped text}) for non-blank rows."""
+    cols = list(names.items())
+    for i, values in enumerate(raw[[c for _, c in cols]].itertuples(index=False, name=None)):
+        cells = {key: str(v).strip() for (key, _), v in zip(cols, values)}
+        if any(cells.values()):
+            yield i + 2, cells
+
+
+class _Row:
+    """One row's cells and the problems found in it: (column, value, expected)."""
+
+    def __init__(self, row: int, cells: dict[str, str]):
+        self.row, self.cells = row, cells
+        self.errors: list[tuple[str, str, str]] = []
+
+    def cell(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+    def fail(self, column: str, value: str, expected: str) -> None:
+        self.errors.append((column, value, expected))
+
+
+class _Problems:
+    """Collects bad rows and raises one InputError naming the first MAX_LISTED of them."""
+
+    def __init__(self, path: Path, what: str):
+        self.path, self.what = path, what
+        self.bad: list[tuple[int, list[tuple[str, str, str]]]] = []
+
+    def add(self, row: int, errors: list[tuple[str, str, str]]) -> None:
+        self.bad.append((row, errors))
+
+    @staticmethod
+    def _line(errors: list[tuple[str, str, str]]) -> str:
+        return "; ".join(f"column '{c}': got {v!r}, expected {e}" for c, v, e in errors)
+
+    def raise_if_any(self) -> None:
+        if not self.bad:
+            return
+        row, errors = self.bad[0]
+        if len(self.bad) == 1:
+            if len(errors) == 1:
+                c, v, e = errors[0]
+                raise InputError(self.path, f"got {v!r}, expected {e}", row=row, column=c)
+            raise InputError(self.path, self._line(errors), row=row)
+        n = len(self.bad)
+        head = f"{n} bad {self.what} rows" + (f", the first {MAX_LISTED}:" if n > MAX_LISTED else ":")
+        lines = [f"  row {r}, {self._line(errs)}" for r, errs in self.bad[:MAX_LISTED]]
+        exc = InputError(self.path, "\n".join([head, *lines]))
+        exc.row, exc.column = row, errors[0][0]
+        raise exc
