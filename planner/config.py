@@ -154,6 +154,18 @@ class SolverConfig:
 
 
 @dataclass(frozen=True)
+class QueueConfig:
+    """Settings of one queue (channel:language) that override its channel's.
+
+    open_hours: (open, close) in the home time zone; None keeps the channel's.
+    """
+
+    channel: str
+    language: str
+    open_hours: tuple[time, time] | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a planning run needs, built once from planner.toml and flags."""
 
@@ -164,7 +176,15 @@ class Config:
     forecast: ForecastConfig = ForecastConfig()
     rules: RulesConfig = RulesConfig()
     solver: SolverConfig = SolverConfig()
+    queues: Mapping[tuple[str, str], QueueConfig] = field(default_factory=dict)
     source: str | None = None  # the file it was read from
+
+    def open_hours_for(self, channel: str, language: str) -> tuple[time, time] | None:
+        """Return the opening hours (home time zone) of a queue: its own, else its channel's, else None (24/7)."""
+        own = self.queues.get((channel, language))
+        if own is not None and own.open_hours is not None:
+            return own.open_hours
+        return self.channel(channel).open_hours
 
     def channel(self, name: str) -> ChannelConfig:
         """Return the settings of channel `name`, or raise naming the known channels."""
@@ -335,6 +355,37 @@ def _team(r: _Reader) -> TeamConfig:
     )
 
 
+def _open_hours(r: _Reader) -> tuple[time, time] | None:
+    """Parse an optional `open_hours = "08:00-20:00"` (home time zone; "00:00-24:00" is all day)."""
+    if "open_hours" not in r.table:
+        return None
+    raw = r.table["open_hours"]
+    parts = raw.split("-") if isinstance(raw, str) else []
+    if len(parts) != 2:
+        raise ConfigError(r.key("open_hours"), f'expected opening hours like "08:00-20:00", got {raw!r}', r.source)
+    hours = (parse_clock(parts[0].strip(), r.key("open_hours"), r.source),
+             parse_clock(parts[1].strip(), r.key("open_hours"), r.source))
+    if hours[0] >= hours[1]:
+        raise ConfigError(r.key("open_hours"), f"opening must be before closing, got {raw!r}", r.source)
+    return hours
+
+
+def _queues(r: _Reader, channels: Mapping[str, ChannelConfig], languages: tuple[str, ...]
+            ) -> dict[tuple[str, str], QueueConfig]:
+    """Parse [queues."email:de"] tables of per-queue overrides."""
+    out = {}
+    for name in r.table:
+        sub = r.sub(name)
+        parts = name.split(":")
+        if len(parts) != 2 or parts[0] not in channels or not LANGUAGE_RE.match(parts[1]) or (
+                languages and parts[1] not in languages):
+            raise ConfigError(sub.path, f'expected a queue "channel:language" with a channel of [channels] '
+                              f'({", ".join(channels)}) and a language of team.languages, got {name!r}', r.source)
+        sub.check_keys({"open_hours"})
+        out[(parts[0], parts[1])] = QueueConfig(parts[0], parts[1], _open_hours(sub))
+    return out
+
+
 def _channel(name: str, r: _Reader) -> ChannelConfig:
     allowed = {"model", "sla", "response_hours", "max_occupancy", "concurrency", "patience_seconds",
                "max_abandon", "shrinkage", "priority", "open_hours"}
@@ -357,16 +408,7 @@ def _channel(name: str, r: _Reader) -> ChannelConfig:
     if model == "erlang_a" and patience is None:
         raise ConfigError(r.key("patience_seconds"), 'model "erlang_a" needs the mean patience in seconds, '
                           "e.g. patience_seconds = 300", r.source)
-    open_hours = None
-    if "open_hours" in r.table:
-        raw = r.table["open_hours"]
-        parts = raw.split("-") if isinstance(raw, str) else []
-        if len(parts) != 2:
-            raise ConfigError(r.key("open_hours"), f'expected opening hours like "08:00-20:00", got {raw!r}', r.source)
-        open_hours = (parse_clock(parts[0].strip(), r.key("open_hours"), r.source),
-                      parse_clock(parts[1].strip(), r.key("open_hours"), r.source))
-        if open_hours[0] >= open_hours[1]:
-            raise ConfigError(r.key("open_hours"), f"opening must be before closing, got {raw!r}", r.source)
+    open_hours = _open_hours(r)
     return ChannelConfig(
         name=name,
         model=model,
@@ -465,7 +507,7 @@ def _solver(r: _Reader) -> SolverConfig:
 def config_from_dict(data: Mapping[str, Any], source: str | None = None) -> Config:
     """Build a Config from parsed TOML data, validating every value."""
     root = _Reader(dict(data), "", source)
-    root.check_keys({"team", "channels", "staffing", "history", "forecast", "rules", "solver"})
+    root.check_keys({"team", "channels", "queues", "staffing", "history", "forecast", "rules", "solver"})
     ch = root.sub("channels")
     if ch.table:
         channels = {name: _channel(name, ch.sub(name)) for name in ch.table}
@@ -476,14 +518,16 @@ def config_from_dict(data: Mapping[str, Any], source: str | None = None) -> Conf
             raise ConfigError(f"channels.{name}", "expected a lower-case channel name like \"phone\"", source)
     st = root.sub("staffing")
     st.check_keys({"shrinkage"})
+    team = _team(root.sub("team"))
     return Config(
-        team=_team(root.sub("team")),
+        team=team,
         channels=channels,
         staffing=StaffingConfig(shrinkage=st.number("shrinkage", StaffingConfig().shrinkage, lo=0, hi=0.95)),
         history=_history(root.sub("history")),
         forecast=_forecast(root.sub("forecast")),
         rules=_rules(root.sub("rules")),
         solver=_solver(root.sub("solver")),
+        queues=_queues(root.sub("queues"), channels, team.languages),
         source=source,
     )
 

@@ -7,9 +7,10 @@ local times exist only at the edges.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 
 from planner.errors import PlannerError
@@ -100,6 +101,21 @@ def floor_to_grid(times: pd.Series | pd.DatetimeIndex, interval_minutes: int, ph
     if isinstance(times, pd.Series):
         return (times - shift).dt.floor(f"{interval_minutes}min") + shift
     return (times - shift).floor(f"{interval_minutes}min") + shift
+
+
+def open_mask(starts: pd.DatetimeIndex | pd.Series, open_hours: tuple[time, time] | None, tz: str,
+              interval_minutes: int) -> np.ndarray:
+    """Return True where an interval overlaps the local opening hours (open, close) in zone `tz`.
+
+    None means open around the clock. A close of 24:00 (23:59:59.999999) means midnight.
+    """
+    starts = pd.DatetimeIndex(starts)
+    if open_hours is None:
+        return np.ones(len(starts), dtype=bool)
+    local = starts.tz_convert(ZoneInfo(tz))
+    minute = local.hour.to_numpy() * 60.0 + local.minute.to_numpy()
+    lo, hi = (t.hour * 60 + t.minute + (t.second + t.microsecond / 1e6) / 60 for t in open_hours)
+    return (minute < hi) & (minute + interval_minutes > lo)
 
 
 def to_local(times: pd.Series, tz: str) -> pd.Series:

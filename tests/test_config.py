@@ -163,3 +163,16 @@ def test_clock_and_weekdays():
 def test_with_solver_overrides_only_given_values():
     cfg = Config().with_solver(time_limit_seconds=5, seed=None)
     assert cfg.solver.time_limit_seconds == 5 and cfg.solver.seed == 0
+
+
+def test_queue_open_hours_override_the_channel():
+    cfg = config_from_dict({"team": {"languages": ["en", "de"]},
+                            "channels": {"email": {"model": "deferred", "open_hours": "06:00-22:00"}},
+                            "queues": {"email:de": {"open_hours": "08:00-18:00"}}})
+    assert cfg.open_hours_for("email", "de") == (time(8), time(18))
+    assert cfg.open_hours_for("email", "en") == (time(6), time(22))
+    for bad, fragment in [({"email:xx": {}}, "a language of team.languages"), ({"fax:de": {}}, "channel:language"),
+                          ({"email:de": {"open": "1"}}, "unknown key")]:
+        with pytest.raises(ConfigError, match=fragment):
+            config_from_dict({"team": {"languages": ["en", "de"]}, "channels": {"email": {"model": "deferred"}},
+                              "queues": bad})

@@ -69,3 +69,16 @@ def test_grid_phase_for_half_hour_zones():
     t = pd.Series(pd.to_datetime(["2026-01-01 10:10", "2026-01-01 10:40"], utc=True))
     assert list(floor_to_grid(t, 60, 30)) == list(pd.to_datetime(["2026-01-01 09:30", "2026-01-01 10:30"], utc=True))
     assert week_grid("2026-W02", "Asia/Kolkata")[0] == pd.Timestamp("2026-01-04 18:30", tz="UTC")
+
+
+def test_open_mask_counts_overlapping_intervals_in_local_time():
+    from datetime import time
+
+    from planner.timegrid import open_mask
+    grid = week_grid("2026-W49", "Europe/Berlin", 60)
+    mask = open_mask(grid, (time(8, 30), time(20)), "Europe/Berlin", 60)
+    local_hours = grid.tz_convert("Europe/Berlin").hour[mask]
+    assert sorted(set(local_hours)) == list(range(8, 20))  # 08:00-09:00 overlaps the 08:30 opening
+    assert mask.sum() == 7 * 12
+    assert open_mask(grid, None, "Europe/Berlin", 60).all()
+    assert open_mask(grid, (time(0), time(23, 59, 59, 999999)), "Europe/Berlin", 60).all()
