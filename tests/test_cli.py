@@ -1,0 +1,121 @@
+"""The command line, driven through click's CliRunner as a user would type it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from planner.cli import main
+
+WEEK = "2026-W49"
+
+
+@pytest.fixture(scope="module")
+def demo_workspace(tmp_path_factory) -> tuple[Path, object]:
+    """A small demo workspace planned once: 24 agents, 10 weeks of history, 5 s solver limit."""
+    folder = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(main, ["demo", str(folder), "--week", WEEK, "--agents", "24",
+                                       "--history-weeks", "10", "--time-limit", "5"])
+    return folder, result
+
+
+def test_every_command_has_help_with_an_example():
+    runner = CliRunner()
+    top = runner.invoke(main, ["--help"])
+    assert top.exit_code == 0
+    for name, command in main.commands.items():
+        assert name in top.output
+        assert command.help and command.get_short_help_str(), name
+        out = runner.invoke(main, [name, "--help"])
+        assert out.exit_code == 0, name
+        assert "Example:" in out.output and f"planner {name}" in out.output, name
+
+
+def test_bad_config_is_an_error_line_not_a_traceback(tmp_path):
+    (tmp_path / "planner.toml").write_text('[channels.chat]\nsla = "80%"\n')
+    result = CliRunner().invoke(main, ["check", "--workspace", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert 'Error: ' in result.output and "channels.chat.sla" in result.output and "'80%'" in result.output
+
+
+def test_debug_shows_the_exception(tmp_path):
+    (tmp_path / "planner.toml").write_text('[team]\nhome_timezone = "Mars/Olympus"\n')
+    result = CliRunner().invoke(main, ["--debug", "check", "-w", str(tmp_path)])
+    assert result.exit_code != 0 and result.exception is not None
+    assert "Mars/Olympus" in str(result.exception)
+
+
+def test_bad_week_names_the_value(tmp_path):
+    result = CliRunner().invoke(main, ["forecast", "-w", str(tmp_path), "--week", "2026-49"])
+    assert result.exit_code == 2
+    assert "expected an ISO week like \"2026-W49\", got '2026-49'" in result.output
+
+
+def test_missing_inputs_name_the_file(tmp_path):
+    result = CliRunner().invoke(main, ["check", "-w", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "agents.csv" in result.output and "not found" in result.output
+
+
+def test_erlang_calculator_classic_case():
+    # Call Centre Helper's worked example: 100 calls / 30 min, AHT 180 s, 80/20 -> 14 agents.
+    result = CliRunner().invoke(main, ["erlang", "--volume", "100", "--aht", "180", "--interval", "30",
+                                       "--target", "80/20", "--shrinkage", "0.3"])
+    assert result.exit_code == 0, result.output
+    assert "14 agents" in result.output
+    assert "88.8" in result.output  # service level 0.8884 with 14 agents
+    assert "20 staff" in result.output
+
+
+def test_demo_runs_the_whole_flow(demo_workspace):
+    folder, result = demo_workspace
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    workbook = folder / "rosters" / "out" / f"{WEEK}.xlsx"
+    assert workbook.exists()
+    assert f"Wrote {workbook}" in result.output
+    assert "Paid hours" in result.output and "shortfall" in result.output
+    book = openpyxl.load_workbook(workbook)
+    assert {"Summary", "Schedule", "Shifts", "Coverage"} <= set(book.sheetnames)
+    shifts = pd.read_csv(folder / "rosters" / "out" / f"{WEEK}.roster.csv")
+    assert len(shifts) > 0 and shifts["agent_id"].nunique() > 10
+    assert (folder / "forecasts" / "out" / f"{WEEK}.requirements.csv").exists()
+    assert pd.read_csv(folder / "rosters" / "out" / f"{WEEK}.checks.csv").empty
+
+
+def test_check_reports_the_workspace(demo_workspace):
+    folder, _ = demo_workspace
+    result = CliRunner().invoke(main, ["check", "-w", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "Agents: 24" in result.output and result.output.rstrip().endswith("OK")
+
+
+def test_export_rewrites_the_workbook_from_the_saved_roster(demo_workspace):
+    folder, _ = demo_workspace
+    workbook = folder / "rosters" / "out" / f"{WEEK}.xlsx"
+    workbook.unlink()
+    result = CliRunner().invoke(main, ["export", "-w", str(folder), "--week", WEEK])
+    assert result.exit_code == 0, result.output
+    assert workbook.exists()
+
+
+def test_bad_history_row_names_file_row_and_column(demo_workspace, tmp_path):
+    folder, _ = demo_workspace
+    ws = tmp_path / "ws"
+    (ws / "forecasts").mkdir(parents=True)
+    (ws / "rosters").mkdir()
+    for name in ("planner.toml", "rosters/agents.csv"):
+        (ws / name).write_bytes((folder / name).read_bytes())
+    lines = (folder / "forecasts" / "history.csv").read_text().splitlines()[:50]
+    header = lines[0].split(",")
+    cells = lines[7].split(",")
+    cells[header.index("volume")] = "-3"
+    lines[7] = ",".join(cells)
+    (ws / "forecasts" / "history.csv").write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(main, ["forecast", "-w", str(ws), "--week", WEEK])
+    assert result.exit_code == 2
+    assert "history.csv" in result.output and "row 8" in result.output and "volume" in result.output
+    assert "Traceback" not in result.output
