@@ -32,7 +32,8 @@ Both kinds are counted in the load report. Instants are floored onto the grid of
 (an hourly grid in Asia/Kolkata starts at :30 UTC).
 
 Missing intervals between a queue's first and last observation are filled with volume 0
-where the queue was open (a channel's `open_hours` in the home time zone; 24/7 without).
+where the queue was open (`config.open_hours_for(channel, language)`: the queue's own
+open_hours, else its channel's, in the home time zone; 24/7 without).
 For interval counts each run of such open-but-missing intervals is reported as a gap; in
 a contact log a missing interval simply had no contacts.
 
@@ -58,7 +59,7 @@ from planner import columns as C
 from planner.config import Config
 from planner.errors import InputError
 from planner.fileio import atomic_path
-from planner.timegrid import floor_to_grid, grid_phase_minutes
+from planner.timegrid import floor_to_grid, grid_phase_minutes, open_mask
 
 CONTACTS = "contacts"
 INTERVALS = "intervals"
@@ -531,16 +532,6 @@ def _count_contacts(channel: pd.Series, language: pd.Series, interval: pd.Series
                          C.AHT_S: out["mean"].astype(float)})
 
 
-def _open_mask(starts: pd.DatetimeIndex, open_hours, tz: str, interval_minutes: int) -> np.ndarray:
-    """True where an interval overlaps the channel's local opening hours (always without them)."""
-    if open_hours is None:
-        return np.ones(len(starts), dtype=bool)
-    local = starts.tz_convert(tz)
-    minute = np.asarray(local.hour * 60 + local.minute, dtype=float)
-    opens, closes = (t.hour * 60 + t.minute + (t.second + t.microsecond / 1e6) / 60 for t in open_hours)
-    return (minute < closes) & (minute + interval_minutes > opens)
-
-
 def _fill_open_intervals(observed: pd.DataFrame, config: Config, report_gaps: bool):
     """Add volume-0 rows for open intervals missing between each queue's first and last observation."""
     step = pd.Timedelta(minutes=config.team.interval_minutes)
@@ -548,7 +539,7 @@ def _fill_open_intervals(observed: pd.DataFrame, config: Config, report_gaps: bo
     parts, gaps, gap_count, filled = [observed], [], 0, 0
     for (ch, lang), g in observed.groupby(C.QUEUE_KEYS, sort=True):
         full = pd.date_range(g[C.INTERVAL_START].min(), g[C.INTERVAL_START].max(), freq=step)
-        open_ = full[_open_mask(full, config.channels[ch].open_hours, tz, config.team.interval_minutes)]
+        open_ = full[open_mask(full, config.open_hours_for(ch, lang), tz, config.team.interval_minutes)]
         missing = ~open_.isin(g[C.INTERVAL_START])
         if not missing.any():
             continue

@@ -23,33 +23,40 @@ concurrency (chat, any Erlang model): an agent works `concurrency` = k chats at 
            not the single-chat handle time; if only the latter is known, use
            aht_k = aht_1 x k / speedup(k), where speedup(k) <= k is the agent's throughput
            gain from running k chats.
-deferred   email/social: work (volume x aht_s) is answered first-in-first-out by agents
-           working at max_occupancy, only while the channel is open (open_hours, home time
-           zone). Work arriving in interval i is "within the window" when finished by the
-           end of interval i + w, w = floor(answer_s / interval) (exact for fluid arrivals
-           when the window is a multiple of the interval, conservative otherwise). Work
-           whose calendar window ends while closed gets w intervals of open time instead
-           (counted from opening for work arriving at night); night work whose window ends
-           after opening keeps its calendar deadline. Deadlines are made non-decreasing in
-           arrival order, as first-in-first-out answering forces. target.service_level = p: at least p of each interval's work
-           is due at its deadline, the rest one window later. The staffing is the "taut
-           string" between cumulative arrived work (upper bound: nothing is answered
-           before it arrives) and cumulative due work (lower bound): it minimises every
-           convex function of the per-interval rates at once (peak, sum of squares), so it
-           is both the smallest (no idle capacity beyond the work) and the smoothest such
-           profile (Barlow et al. 1972 taut string; Yao, Demers & Shenker 1995 for
-           deadline scheduling). agents_needed_frac is that profile; agents_needed its
-           rounding up. Work due beyond the frame is planned on a virtual continuation
-           of the open hours, so there is no spike at the frame's end. backlog is the
-           contacts waiting at the end of each interval with agents_needed staffed;
-           service_level there is the share of the interval's work answered within its
-           calendar window (work arriving when the window cannot be met counts as late),
-           and asa_s the mean response time of the interval's contacts in seconds.
+deferred   email/social: work (volume x aht_s) is answered first-in-first-out by agents working at
+           max_occupancy, only while the queue is open (opening hours, home time zone). Work
+           arriving in interval i is "within the window" when finished by the end of interval i +
+           w, w = floor(answer_s / interval) (exact for fluid arrivals when the window is a
+           multiple of the interval, conservative otherwise). Work whose calendar window ends
+           while closed gets w intervals of open time instead (counted from opening for work
+           arriving at night); night work whose window ends after opening keeps its calendar
+           deadline. Deadlines are made non-decreasing in arrival order, as first-in-first-out
+           answering forces. target.service_level = p: at least p of each interval's work is due
+           at its deadline, the rest one window later. The fluid staffing is the "taut string"
+           between cumulative arrived work (upper bound: nothing is answered before it arrives)
+           and cumulative due work (lower bound): it minimises every convex function of the per-
+           interval rates at once (peak, sum of squares), so it is both the smallest (no idle
+           capacity beyond the work) and the smoothest such profile (Barlow et al. 1972 taut
+           string; Yao, Demers & Shenker 1995 for deadline scheduling). agents_needed_frac is that
+           profile. agents_needed is the whole-agent plan with the fewest agent-intervals in total
+           that still answers every contact in its window (an agent staffed for an interval brings
+           interval x max_occupancy of capacity, idle when no work waits); among those, the lowest
+           peak; within those limits it follows the fluid profile (deferred_whole_agents). A queue
+           with a few contacts a day gets 1 agent in a few intervals, not 1 in every open
+           interval, so agents_needed can be 0 where agents_needed_frac is not. Work due beyond
+           the frame is planned on a virtual continuation of the open hours, so there is no spike
+           at the frame's end. backlog is the contacts waiting at the end of each interval with
+           agents_needed staffed; service_level there is the share of the interval's work answered
+           within its calendar window (work arriving when the window cannot be met counts as
+           late), and asa_s the mean response time of the interval's contacts in seconds. Opening
+           hours are per queue: config.open_hours_for(channel, language) (the queue's own
+           [queues."email:de"] open_hours, else its channel's, else 24/7); an interval is open
+           when it overlaps them (planner.timegrid.open_mask).
 
 Shrinkage: staff_needed = ceil(agents_needed / (1 - shrinkage)) with a float-noise guard
 (21 agents at 30 % -> 30 staff). Shrinkage is config.shrinkage_for(channel), or a per-row
 `shrinkage` column of the forecast (e.g. an interval-of-week profile) where present.
-Intervals outside a channel's open_hours need 0 agents. Zero volume needs 0 agents and
+Intervals outside a queue's opening hours need 0 agents. Zero volume needs 0 agents and
 reports service level 1, ASA 0 and occupancy 0. agents_needed_frac for Erlang channels is
 the agent count at which the service level, interpolated linearly between whole agent
 counts, meets the target (or the occupancy bound load / max_occupancy when that binds).
@@ -66,6 +73,7 @@ from planner import columns as C
 from planner import erlang as E
 from planner.config import ChannelConfig, Config, ServiceTarget
 from planner.errors import ConfigError, InputError, PlannerError
+from planner.timegrid import open_mask
 
 _INPUT = [C.INTERVAL_START, C.CHANNEL, C.LANGUAGE, C.VOLUME, C.AHT_S]
 _SAMPLES = (np.arange(5) + 0.5) / 5.0  # positions inside an interval's work for mean response times
@@ -163,22 +171,6 @@ def _shrinkage(frame: pd.DataFrame, config: Config, channels: np.ndarray, what: 
 
 
 # --------------------------------------------------------------------------- opening hours
-
-
-def open_mask(interval_start: pd.DatetimeIndex | pd.Series, open_hours: Any, timezone: str) -> np.ndarray:
-    """Return True where an interval starts inside `open_hours` (local (open, close) times in `timezone`).
-
-    None means open around the clock.
-    """
-    starts = pd.DatetimeIndex(interval_start)
-    if open_hours is None:
-        return np.ones(len(starts), dtype=bool)
-    local = starts.tz_convert(timezone) if starts.tz is not None else starts.tz_localize("UTC").tz_convert(timezone)
-    minute = local.hour.to_numpy() * 60 + local.minute.to_numpy()
-    opens, closes = open_hours
-    lo = opens.hour * 60 + opens.minute
-    hi = 1440 if (closes.hour, closes.minute) == (23, 59) and closes.second == 59 else closes.hour * 60 + closes.minute
-    return (minute >= lo) & (minute < hi)
 
 
 def shrinkage_by_interval_of_week(interval_start: pd.DatetimeIndex | pd.Series, profile: pd.DataFrame,
@@ -330,6 +322,33 @@ def deadline_positions(is_open: np.ndarray, window_intervals: int) -> tuple[np.n
     return deadline.astype(np.int64), opened
 
 
+def _deferred_bounds(work_s: np.ndarray, is_open: np.ndarray, window_intervals: int,
+                     share: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Return (lower, upper, open interval indices): cumulative work due / arrived at each knot, seconds.
+
+    Knot 0 is before the first open interval, knot j + 1 after open interval j. None when
+    there is no work or no open interval.
+    """
+    work = np.asarray(work_s, dtype=float)
+    deadline, opened = deadline_positions(is_open, window_intervals)
+    total = float(work.sum())
+    if opened.size == 0 or total <= 0:
+        return None
+    late = np.minimum(deadline + max(int(window_intervals), 1), opened.size - 1)
+    arrived = np.cumsum(work)
+    before = arrived - work
+    upper = np.concatenate([[0.0], arrived[opened]])
+    lower = np.zeros(opened.size + 1)
+    has = work > 0
+    np.maximum.at(lower, deadline[has] + 1, before[has] + share * work[has])
+    np.maximum.at(lower, late[has] + 1, arrived[has])
+    lower = np.minimum(np.maximum.accumulate(lower), upper)
+    lower[-1] = upper[-1] = max(lower[-1], upper[-1])
+    if upper[-1] < total * (1 - 1e-12):  # work after the last open interval cannot be answered
+        raise PlannerError("deferred work arrives after the last open interval; extend the frame")
+    return lower, upper, opened
+
+
 def deferred_agents(work_s: np.ndarray, is_open: np.ndarray, window_intervals: int, share: float,
                     interval_s: float, max_occupancy: float) -> np.ndarray:
     """Return the smallest, smoothest fractional agents per interval that answer deferred work in time.
@@ -339,29 +358,93 @@ def deferred_agents(work_s: np.ndarray, is_open: np.ndarray, window_intervals: i
     each interval's work due at its deadline (the rest one window later). Intervals past
     the last deadline should be included (open, no work) for work due after the frame.
     """
-    work = np.asarray(work_s, dtype=float)
-    n = len(work)
-    deadline, opened = deadline_positions(is_open, window_intervals)
-    agents = np.zeros(n)
-    total = float(work.sum())
-    if opened.size == 0 or total <= 0:
-        return agents
-    late = np.minimum(deadline + max(int(window_intervals), 1), opened.size - 1)
-    arrived = np.cumsum(work)
-    before = arrived - work
-    knots = opened.size
-    upper = np.concatenate([[0.0], arrived[opened]])
-    lower = np.zeros(knots + 1)
-    has = work > 0
-    np.maximum.at(lower, deadline[has] + 1, before[has] + share * work[has])
-    np.maximum.at(lower, late[has] + 1, arrived[has])
-    lower = np.minimum(np.maximum.accumulate(lower), upper)
-    lower[-1] = upper[-1] = max(lower[-1], upper[-1])
-    if upper[-1] < total * (1 - 1e-12):  # work after the last open interval cannot be answered
-        raise PlannerError("deferred work arrives after the last open interval; extend the frame")
+    return _deferred_profiles(work_s, is_open, window_intervals, share, interval_s, max_occupancy, False)[0]
+
+
+def _capped_lower(lower: np.ndarray, capacity: float) -> np.ndarray:
+    """Work that must be done by each knot so that later deadlines need at most `capacity` per interval."""
+    j = np.arange(len(lower), dtype=float)
+    shifted = lower - capacity * j
+    return capacity * j + np.maximum.accumulate(shifted[::-1])[::-1]
+
+
+def _whole_plan(lower: np.ndarray, upper: np.ndarray, unit: float, cap: int | None,
+                path: np.ndarray | None = None) -> np.ndarray | None:
+    """Whole agents per open interval answering FIFO work by its due knots, or None if `cap` makes it infeasible.
+
+    Without `path`, each interval staffs only what the next due knot forces (as late as
+    possible; the least cumulative staffing, hence the fewest agents in total). With
+    `path` (a target cumulative of work done), intervals also take extra agents towards
+    it, but only agents whose whole capacity `unit` finds waiting work: such an agent
+    saves the first agent of the as-late-as-possible plan from there, so the total
+    stays the least. `cap`: at most this many agents per interval.
+    """
+    m = len(lower) - 1
+    tol = 1e-9 * max(1.0, float(upper[-1]))
+    lo = _capped_lower(lower, cap * unit) if cap is not None else lower
+    if lo[0] > tol or (lo > upper + tol).any():
+        return None
+    lo_l, up_l = lo.tolist(), upper.tolist()
+    target = path.tolist() if path is not None else None
+    big = cap if cap is not None else 1 << 60
+    out = [0] * m
+    done = 0.0
+    for j in range(m):
+        need = lo_l[j + 1] - done
+        n = math.ceil((need - tol) / unit) if need > tol else 0
+        if target is not None:
+            want = math.ceil((target[j + 1] - done - tol) / unit)
+            if want > n:
+                full = math.floor((up_l[j + 1] - done + tol) / unit)
+                n = max(n, min(want, full, big))
+        out[j] = n
+        done = min(up_l[j + 1], done + n * unit)
+        if done < lo_l[j + 1] - tol:
+            return None
+    return np.array(out, dtype=np.int64)
+
+
+def deferred_whole_agents(work_s: np.ndarray, is_open: np.ndarray, window_intervals: int, share: float,
+                          interval_s: float, max_occupancy: float) -> np.ndarray:
+    """Return whole agents per interval: the fewest agent-intervals in total that answer deferred work in time.
+
+    Same inputs and deadlines as `deferred_agents`. Among the plans with the fewest
+    agent-intervals it has the lowest peak (agents in any one interval); within those
+    limits it follows the fractional (taut-string) profile, adding an agent early only
+    when its whole capacity (interval_s x max_occupancy seconds) finds waiting work.
+    Closed intervals get 0. A queue with a few contacts a day gets 1 agent in a few
+    intervals, not 1 in every open interval.
+    """
+    return _deferred_profiles(work_s, is_open, window_intervals, share, interval_s, max_occupancy, True)[1]
+
+
+def _deferred_profiles(work_s: np.ndarray, is_open: np.ndarray, window_intervals: int, share: float,
+                       interval_s: float, max_occupancy: float, whole: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Return (fractional agents, whole agents or zeros unless `whole`) per interval."""
+    n = len(work_s)
+    frac, agents = np.zeros(n), np.zeros(n, dtype=np.int64)
+    bounds = _deferred_bounds(work_s, is_open, window_intervals, share)
+    if bounds is None:
+        return frac, agents
+    lower, upper, opened = bounds
+    unit = float(interval_s) * float(max_occupancy)
     path = _taut_string(lower, upper)
-    agents[opened] = np.maximum(np.diff(path), 0.0) / (interval_s * max_occupancy)
-    return agents
+    frac[opened] = np.maximum(np.diff(path), 0.0) / unit
+    if not whole:
+        return frac, agents
+    lazy = _whole_plan(lower, upper, unit, None)
+    fewest = int(lazy.sum())
+    lo_cap = max(1, E.ceil_agents(float(frac.max())))
+    hi_cap = max(lo_cap, int(lazy.max()))
+    while lo_cap < hi_cap:  # the lowest peak that keeps the fewest total (the total falls as the cap rises)
+        mid = (lo_cap + hi_cap) // 2
+        plan = _whole_plan(lower, upper, unit, mid)
+        if plan is not None and int(plan.sum()) == fewest:
+            hi_cap = mid
+        else:
+            lo_cap = mid + 1
+    agents[opened] = _whole_plan(lower, upper, unit, hi_cap, path)
+    return frac, agents
 
 
 def deferred_service(volume: np.ndarray, work_s: np.ndarray, agents: np.ndarray, window_intervals: int,
@@ -438,8 +521,8 @@ def _queue_grid(starts: pd.DatetimeIndex, positions: np.ndarray, interval_minute
     return grid, slot.astype(np.int64)
 
 
-def _deferred_queue(ch: ChannelConfig, config: Config, starts: pd.DatetimeIndex, positions: np.ndarray,
-                    volume: np.ndarray, aht: np.ndarray, what: str) -> dict:
+def _deferred_queue(ch: ChannelConfig, channel: str, language: str, config: Config, starts: pd.DatetimeIndex,
+                    positions: np.ndarray, volume: np.ndarray, aht: np.ndarray, what: str) -> dict:
     interval_s = config.team.interval_minutes * 60.0
     w = _window_intervals(ch, interval_s)
     per_day = max(1, int(round(86400 / interval_s)))
@@ -449,9 +532,10 @@ def _deferred_queue(ch: ChannelConfig, config: Config, starts: pd.DatetimeIndex,
     g_work = np.zeros(len(grid))
     g_volume[slot] = volume[positions]
     g_work[slot] = volume[positions] * aht[positions]
-    is_open = open_mask(grid, ch.open_hours, config.team.home_timezone)
-    frac = deferred_agents(g_work, is_open, w, ch.target.service_level, interval_s, ch.max_occupancy)
-    agents = E.ceil_agents_array(frac)
+    is_open = open_mask(grid, config.open_hours_for(channel, language), config.team.home_timezone,
+                        config.team.interval_minutes)
+    frac, agents = _deferred_profiles(g_work, is_open, w, ch.target.service_level, interval_s, ch.max_occupancy,
+                                      True)
     m = deferred_service(g_volume, g_work, agents, w, interval_s, ch.max_occupancy)
     load = g_work / interval_s
     return {"load": load[slot], "agents": agents[slot], "frac": frac[slot],
@@ -483,13 +567,17 @@ def staffing_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFram
         if ch.model == "deferred":
             for lang in pd.unique(languages[rows]):
                 q = rows[languages[rows] == lang]
-                res = _deferred_queue(ch, config, starts, q, volume, aht, what)
+                res = _deferred_queue(ch, name, lang, config, starts, q, volume, aht, what)
                 agents[q] = res["agents"]
                 for key in cols:
                     cols[key][q] = res[key]
             continue
         v = volume[rows].copy()
-        is_open = open_mask(starts[rows], ch.open_hours, config.team.home_timezone)
+        is_open = np.ones(len(rows), dtype=bool)
+        for lang in pd.unique(languages[rows]):
+            own = languages[rows] == lang
+            is_open[own] = open_mask(starts[rows[own]], config.open_hours_for(name, lang),
+                                     config.team.home_timezone, config.team.interval_minutes)
         res = _erlang_rows(ch, np.where(is_open, v, 0.0), aht[rows], interval_s)
         closed_busy = ~is_open & (v * aht[rows] > 0)
         res["service_level"] = np.where(closed_busy, 0.0, res["service_level"])

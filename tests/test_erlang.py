@@ -318,6 +318,27 @@ def test_erlang_a_staffing_is_the_true_minimum():
         assert [k for k in range(0, n + 1) if ok(k)] == [n]
 
 
+# --------------------------------------------------------------------------- tiny volumes
+
+
+@pytest.mark.parametrize("per_hour", [0.05, 0.2, 1.0])
+def test_a_queue_with_a_contact_now_and_then_needs_exactly_one_agent(per_hour):
+    # M/M/1 by hand: P(wait) = rho, SL = 1 - rho exp(-(1 - rho) t / AHT); at 0.2 an hour and
+    # 300 s, rho = 1/60 and SL = 98.4 % >= 80 %, so 1 agent (0 cannot answer anything).
+    load = E.load_erlangs(per_hour, 300.0, 60)
+    assert load == pytest.approx(per_hour * 300 / 3600)
+    hand = 1 - load * math.exp(-(1 - load) * 20 / 300)
+    assert E.service_level(1, load, 300.0, 20.0) == pytest.approx(hand, rel=1e-12)
+    assert hand >= 0.8
+    assert E.agents_for_target(load, 300.0, 0.8, 20.0, max_occupancy=0.85) == 1
+    arr = E.agents_for_target_array(np.array([load, 0.0]), np.array([300.0, 300.0]), np.array([0.8, 0.8]),
+                                    np.array([20.0, 20.0]), 0.85)
+    assert arr.tolist() == [1, 0]
+    lam = per_hour / 3600.0
+    assert E.agents_for_target_erlang_a_array(np.array([lam]), np.array([300.0]), np.array([180.0]),
+                                              np.array([0.8]), np.array([20.0])).tolist() == [1]
+
+
 # --------------------------------------------------------------------------- bad input
 
 

@@ -183,6 +183,24 @@ def test_open_hours_from_the_config_close_the_forecast():
     np.testing.assert_array_equal(fc[C.VOLUME].to_numpy(), np.where((hour >= 9) & (hour < 17), 5.0, 0.0))
 
 
+def test_a_queue_s_own_open_hours_override_its_channel_s():
+    cfg = config_from_dict({"team": {"home_timezone": BERLIN, "languages": ["en", "de"]},
+                            "channels": {"chat": {"open_hours": "09:00-17:00"}},
+                            "queues": {"chat:de": {"open_hours": "12:00-14:30"}}})
+    hist = make_history("2026-W01", 6, lambda local, q: np.full(len(local), 5.0),
+                        queues=(("chat", "en"), ("chat", "de")))
+    grid = week_grid("2026-W07", BERLIN)
+    fc = forecast_volume(hist, cfg, grid, method="seasonal_naive").frame
+    hour = np.asarray(grid.tz_convert(BERLIN).hour)
+    en = fc.loc[fc[C.LANGUAGE] == "en", C.VOLUME].to_numpy()
+    de = fc.loc[fc[C.LANGUAGE] == "de", C.VOLUME].to_numpy()
+    np.testing.assert_array_equal(en, np.where((hour >= 9) & (hour < 17), 5.0, 0.0))
+    # 12:00-14:30 overlaps the 12, 13 and 14 o'clock intervals
+    np.testing.assert_array_equal(de, np.where((hour >= 12) & (hour < 15), 5.0, 0.0))
+    fitted = make_forecaster("seasonal_naive", cfg)
+    assert fitted.open_hours_for("chat", "de") != fitted.open_hours_for("chat", "en")
+
+
 def test_too_little_history_names_the_queue_what_it_has_and_what_it_needs():
     cfg = berlin_config()
     hist = make_history("2026-W01", 6, weekly_pattern, queues=(("phone", "en"), ("chat", "es")))

@@ -176,6 +176,27 @@ def test_interval_counts_fill_and_report_gaps_only_in_open_hours(tmp_path):
     assert load.report.gap_intervals == 4
 
 
+def test_a_queue_s_own_open_hours_decide_its_filled_intervals_and_gaps(tmp_path):
+    # phone open 08:00-18:00 Berlin, but phone:de only 10:00-12:00 (09:00-11:00 UTC in March)
+    config = config_from_dict({"team": {"home_timezone": "Europe/Berlin", "languages": ["en", "de"]},
+                               "channels": {"phone": {"open_hours": "08:00-18:00"}},
+                               "queues": {"phone:de": {"open_hours": "10:00-12:00"}}})
+    rows = ["2026-03-02T07:00:00Z,phone,en,2", "2026-03-02T16:00:00Z,phone,en,2",
+            "2026-03-02T09:00:00Z,phone,de,3", "2026-03-03T10:00:00Z,phone,de,4"]
+    load = read_history(write_csv(tmp_path / "q.csv", "interval_start,channel,language,volume", rows), config)
+    en = volumes(load.frame, "phone", "en")
+    assert len(en) == 10 and sum(en.values()) == 4  # 07:00-16:00 UTC, 8 hours filled with 0
+    de = volumes(load.frame, "phone", "de")
+    assert de == {T("2026-03-02 09:00"): 3.0, T("2026-03-02 10:00"): 0.0,
+                  T("2026-03-03 09:00"): 0.0, T("2026-03-03 10:00"): 4.0}
+    # one run of open-but-missing intervals for phone:de (the closed night between does not break it)
+    assert load.report.gaps == (
+        ("phone:de", T("2026-03-02 10:00"), T("2026-03-03 09:00")),
+        ("phone:en", T("2026-03-02 08:00"), T("2026-03-02 15:00")),
+    )
+    assert load.report.gap_intervals == 10
+
+
 def test_duplicate_intervals_are_bad_rows(tmp_path):
     rows = ["2026-03-02T08:00:00Z,phone,en,1", "2026-03-02T09:00:00+01:00,phone,en-GB,2",
             "2026-03-02T08:00:00Z,phone,de,3"]

@@ -12,10 +12,11 @@ import pytest
 
 from planner import columns as C
 from planner import erlang as E
-from planner.config import ChannelConfig, Config, ServiceTarget, StaffingConfig, TeamConfig, parse_target
+from planner.config import ChannelConfig, Config, QueueConfig, ServiceTarget, StaffingConfig, TeamConfig, parse_target
 from planner.errors import ConfigError, InputError, PlannerError
 from planner.staffing import (achieved_service, deadline_positions, deferred_agents, deferred_service,
-                              erlang_answer, erlang_table, shrinkage_by_interval_of_week, staffing_requirements)
+                              deferred_whole_agents, erlang_answer, erlang_table, shrinkage_by_interval_of_week,
+                              staffing_requirements)
 
 
 def make_config(interval_minutes: int = 30, shrinkage: float = 0.3, tz: str = "UTC", **channels) -> Config:
@@ -121,6 +122,16 @@ def test_empty_forecast_gives_empty_requirements():
     assert list(req.columns) == C.REQUIREMENT_COLUMNS and len(req) == 0
 
 
+def test_a_phone_queue_with_a_contact_every_five_hours_gets_one_agent():
+    cfg = make_config(interval_minutes=60, phone=ChannelConfig("phone", "erlang_c", ServiceTarget(0.8, 20.0), 0.85))
+    req = staffing_requirements(frame([("phone", "pl", [0.2, 0.2, 0.0], 300)], minutes=60), cfg)
+    assert req["agents_needed"].tolist() == [1, 1, 0]
+    assert req["staff_needed"].tolist() == [2, 2, 0]  # 1 / (1 - 0.3) = 1.43 -> 2
+    rho = 0.2 * 300 / 3600
+    assert req["service_level"].iloc[0] == pytest.approx(1 - rho * np.exp(-(1 - rho) * 20 / 300))
+    assert 0 < req["agents_needed_frac"].iloc[0] <= 1
+
+
 def test_closed_hours_need_no_agents():
     cfg = make_config(tz="Europe/Berlin", phone=ChannelConfig("phone", "erlang_c", ServiceTarget(0.8, 20.0), 1.0,
                                                              open_hours=(clock(8), clock(20))))
@@ -147,7 +158,7 @@ def fifo_meets(work, capacity, window, share=1.0, tol=1e-9) -> bool:
     for i, w_i in enumerate(work):
         if w_i > 0:
             due = min(i + window, n - 1)
-            late = min(i + 2 * max(window, 1), n - 1)
+            late = min(i + window + max(window, 1), n - 1)
             if done_at[due] < before + share * w_i - tol or done_at[late] < before + w_i - tol:
                 return False
         before += w_i
@@ -175,10 +186,88 @@ def test_deferred_staffing_is_smallest_and_smoothest_against_brute_force(work, w
             best_squares = min(best_squares, float(np.dot(rates, rates)))
     assert frac.max() <= best_peak + 1e-9
     assert float(np.dot(frac, frac)) <= best_squares + 1e-9
-    whole = E.ceil_agents_array(frac)
-    assert fifo_meets(work, whole, window)
-    best_int_peak = min(max(r) for r in itertools.product(range(5), repeat=n) if fifo_meets(work, r, window))
-    assert whole.max() == best_int_peak
+
+
+def brute_force_whole(work, window, share=1.0, unit=1.0, top=4):
+    """Fewest agent-intervals, and the lowest peak among plans with that total, by trying every plan."""
+    plans = [r for r in itertools.product(range(top + 1), repeat=len(work))
+             if fifo_meets(work, np.array(r) * unit, window, share)]
+    fewest = min(sum(r) for r in plans)
+    return fewest, min(max(r) for r in plans if sum(r) == fewest)
+
+
+@pytest.mark.parametrize("work, window, share, unit", [
+    ([2, 0, 3, 1, 0], 1, 1.0, 1.0),
+    ([0, 4, 0, 0, 0], 2, 1.0, 1.0),
+    ([1, 3, 0, 2, 0], 1, 0.5, 1.0),
+    ([1, 1, 1, 1, 0], 0, 1.0, 1.0),
+    ([3, 0, 0, 0, 1], 2, 0.8, 1.0),
+    ([0.3, 0.2, 0.4, 0.1, 0, 0], 2, 1.0, 1.0),  # a tiny queue: ceil(fractional) would staff every interval
+    ([1.1, 0, 2.5, 0, 0, 0], 1, 0.9, 1.5),
+    ([2.4, 0, 2.1, 2.3, 0], 0, 0.5, 1.0),
+    ([0.9, 0.9, 0.9, 0.9, 0.9, 0], 1, 1.0, 1.0),
+])
+def test_whole_deferred_agents_are_the_fewest_then_the_lowest_peak_against_brute_force(work, window, share, unit):
+    work = np.array(work, dtype=float)
+    whole = deferred_whole_agents(work, np.ones(len(work), bool), window, share, unit, 1.0)
+    assert whole.dtype.kind == "i" and (whole >= 0).all()
+    assert fifo_meets(work, whole * unit, window, share)
+    fewest, peak = brute_force_whole(work, window, share, unit)
+    assert (int(whole.sum()), int(whole.max())) == (fewest, peak)
+
+
+def test_whole_deferred_agents_with_closed_hours_against_brute_force():
+    """Open intervals only; deadlines from deadline_positions (checked by hand below), FIFO on open time."""
+    rng = np.random.default_rng(7)
+    checked = 0
+    for _ in range(12):
+        n = 6
+        is_open = rng.random(n) < 0.7
+        is_open[-2:] = True
+        work = np.round(rng.uniform(0, 1.2, n) * (rng.random(n) < 0.7), 1)
+        work[-1] = 0.0
+        window = int(rng.integers(0, 3))
+        due, opened = deadline_positions(is_open, window)
+
+        def meets(agents):
+            done, arrived, finish = 0.0, 0.0, {}
+            for i in range(n):
+                arrived += work[i]
+                if is_open[i]:
+                    done = min(arrived, done + agents[i])
+                    finish[int(np.searchsorted(opened, i))] = done
+            before = np.cumsum(work) - work
+            return all(finish[int(due[i])] >= before[i] + work[i] - 1e-9 for i in range(n) if work[i] > 0)
+
+        if work.sum() == 0:
+            continue
+
+        whole = deferred_whole_agents(work, is_open, window, 1.0, 1.0, 1.0)
+        assert (whole[~is_open] == 0).all() and meets(whole)
+        plans = []
+        for r in itertools.product(range(4), repeat=len(opened)):
+            agents = np.zeros(n)
+            agents[opened] = r
+            if meets(agents):
+                plans.append(r)
+        fewest = min(sum(r) for r in plans)
+        assert whole.sum() == fewest
+        assert whole.max() == min(max(r) for r in plans if sum(r) == fewest)
+        checked += int((~is_open).any())
+    assert checked >= 6
+
+
+def test_a_tiny_deferred_queue_gets_an_agent_every_few_intervals_by_hand():
+    # 0.75 contacts of 600 s per hour (18 a day), 4 h window, 1 agent answers 3,600 s an hour:
+    # one agent at hour t answers everything from t-4 to t (5 x 450 s), so one agent per 5 hours:
+    # 72 hours of mail need ceil(72 / 5) = 15 agent-hours, not 72 (the rounded-up fluid profile).
+    work = np.r_[np.full(72, 450.0), np.zeros(8)]
+    frac = deferred_agents(work, np.ones(80, bool), 4, 1.0, 3600.0, 1.0)
+    assert frac.sum() == pytest.approx(72 * 450 / 3600)
+    assert E.ceil_agents_array(frac).sum() >= 72
+    whole = deferred_whole_agents(work, np.ones(80, bool), 4, 1.0, 3600.0, 1.0)
+    assert whole.sum() == 15 and whole.max() == 1
+    assert fifo_meets(work, whole * 3600.0, 4)
 
 
 def test_deferred_share_and_closed_hours_by_hand():
@@ -222,15 +311,60 @@ def test_deferred_queue_through_the_frame_respects_open_hours():
     en = req[req[C.LANGUAGE] == "en"]
     hour = en[C.INTERVAL_START].dt.tz_convert("Europe/Berlin").dt.hour
     closed = (hour < 8) | (hour >= 18)
-    assert (en.loc[closed, "agents_needed"] == 0).all() and (en.loc[~closed, "agents_needed"] > 0).all()
+    assert (en.loc[closed, "agents_needed"] == 0).all() and (en.loc[~closed, "agents_needed"] > 0).any()
     assert (en.loc[hour == 7, "backlog"] > 0).all()  # the night's mail waits for the morning
     assert (req.loc[req[C.LANGUAGE] == "de", "agents_needed"] == 0).all()
     # never more agent time than the work needs (some may be planned after the frame)
     work_s = 12 * 300 * 72
     assert (en["agents_needed_frac"] * 3600 * 0.95).sum() <= work_s * (1 + 1e-9)
-    assert (en["agents_needed"] >= en["agents_needed_frac"] - 1e-9).all()
+    # whole agents: at most one agent-hour per day more than the fluid minimum, the same peak
+    assert en["agents_needed"].sum() <= en["agents_needed_frac"].sum() + 3
+    assert en["agents_needed"].max() == np.ceil(en["agents_needed_frac"].max() - 1e-9)
     # daytime mail within a 4 h window (10:00 - 13:00 arrivals) is answered in time
     assert (en.loc[(hour >= 10) & (hour <= 13), "service_level"] >= 0.9 - 1e-9).all()
+    # backlog, service level and ASA follow from the whole-agent plan: the inverse step agrees
+    staffed = f.assign(agents=req["agents_needed"].to_numpy())
+    back = achieved_service(staffed, cfg)
+    np.testing.assert_allclose(back["backlog"], req["backlog"], atol=1e-9)
+    np.testing.assert_allclose(back["service_level"], req["service_level"], atol=1e-9)
+
+
+def test_a_tiny_deferred_queue_through_the_frame_staffs_few_intervals():
+    # 18 mails a day (0.75 an hour, 600 s each), 24/7, 4 h window: one agent every 5 hours answers
+    # them all (see the hand calculation above): at hours 4, 9, ..., 69; the 15th falls after the frame.
+    cfg = make_config(interval_minutes=60, email=ChannelConfig("email", "deferred", ServiceTarget(1.0, 4 * 3600.0),
+                                                               1.0))
+    req = staffing_requirements(frame([("email", "en", [0.75] * 72, 600)], minutes=60), cfg)
+    assert np.flatnonzero(req["agents_needed"]).tolist() == list(range(4, 72, 5))
+    assert req["agents_needed"].max() == 1
+    # the fluid minimum: 9 agent-hours of work spread evenly up to the last deadline (hour 75)
+    np.testing.assert_allclose(req["agents_needed_frac"], 9 / 76)
+    within = np.arange(72) <= 72 - 1 - 4  # windows that end inside the frame
+    assert (req.loc[within, "service_level"] >= 1 - 1e-9).all()
+    assert (req.loc[within, "asa_s"] <= 5 * 3600).all()
+    assert (req["backlog"] <= 5 * 0.75 + 1e-9).all()
+
+
+def test_a_queue_s_own_open_hours_override_its_channel_s():
+    base = make_config(interval_minutes=60, tz="Europe/Berlin",
+                       email=ChannelConfig("email", "deferred", ServiceTarget(0.9, 4 * 3600.0), 0.95,
+                                           open_hours=(clock(6), clock(22))),
+                       phone=ChannelConfig("phone", "erlang_c", ServiceTarget(0.8, 20.0), 0.85))
+    cfg = Config(team=base.team, channels=base.channels, staffing=base.staffing,
+                 queues={("email", "de"): QueueConfig("email", "de", (clock(8), clock(18))),
+                         ("phone", "de"): QueueConfig("phone", "de", (clock(9), clock(17)))})
+    f = frame([("email", "en", [12] * 72, 300), ("email", "de", [12] * 72, 300),
+               ("phone", "en", [30] * 72, 180), ("phone", "de", [30] * 72, 180)], minutes=60)
+    req = staffing_requirements(f, cfg)
+    for (channel, language), (opens, closes) in {("email", "en"): (6, 22), ("email", "de"): (8, 18),
+                                                 ("phone", "en"): (0, 24), ("phone", "de"): (9, 17)}.items():
+        q = req[(req[C.CHANNEL] == channel) & (req[C.LANGUAGE] == language)]
+        hour = q[C.INTERVAL_START].dt.tz_convert("Europe/Berlin").dt.hour
+        is_open = (hour >= opens) & (hour < closes)
+        assert (q.loc[~is_open, "agents_needed"] == 0).all(), (channel, language)
+        assert q.loc[is_open, "agents_needed"].sum() > 0
+    phone_de = req[(req[C.CHANNEL] == "phone") & (req[C.LANGUAGE] == "de")]
+    assert set(phone_de["agents_needed"]) == {0, E.agents_for_target(1.5, 180.0, 0.8, 20.0, 0.85)}
 
 
 # --------------------------------------------------------------------------- the inverse direction

@@ -40,8 +40,9 @@ class Forecaster:
     method = "base"
 
     def __init__(self, *, timezone: str = "UTC", interval_minutes: int = 60,
-                 open_hours: Mapping[str, tuple[time, time] | None] | None = None):
+                 open_hours: Mapping[str | tuple[str, str], tuple[time, time] | None] | None = None):
         self.clock = SlotClock(timezone, interval_minutes)
+        # opening hours (home time zone) keyed by queue (channel, language), else by channel; None = 24/7
         self.open_hours = dict(open_hours or {})
         # per queue, its channel's summed history (see series.pool_series); set by fit and forecast_volume
         self.pools_: dict[tuple[str, str], QueueSeries] = {}
@@ -130,13 +131,19 @@ class Forecaster:
             closed = np.resize((block == 0).all(axis=0), horizon)
         else:
             closed = np.zeros(horizon, dtype=bool)
-        hours = self.open_hours.get(series.channel)
+        hours = self.open_hours_for(series.channel, series.language)
         if hours is not None:
             minutes = ((series.stop + np.arange(horizon)) % self.clock.day_slots) * self.clock.interval_minutes
             opens = hours[0].hour * 60 + hours[0].minute
             closes = hours[1].hour * 60 + hours[1].minute + (1 if hours[1].second else 0)
             closed |= (minutes + self.clock.interval_minutes <= opens) | (minutes >= closes)
         return closed
+
+    def open_hours_for(self, channel: str, language: str) -> tuple[time, time] | None:
+        """Return a queue's opening hours: its own entry, else its channel's, else None (24/7)."""
+        if (channel, language) in self.open_hours:
+            return self.open_hours[(channel, language)]
+        return self.open_hours.get(channel)
 
     def _kernel(self, volume: np.ndarray, horizon: int, first: int) -> np.ndarray:
         """Forecast the `horizon` slots after `volume`, whose first value is local slot `first`."""
@@ -364,4 +371,14 @@ def make_forecaster(method: str, config) -> Forecaster:
     if method not in FORECASTERS:
         raise PlannerError(f"forecast method: expected one of auto, {', '.join(FORECASTERS)}, got {method!r}")
     return FORECASTERS[method](timezone=config.team.home_timezone, interval_minutes=config.team.interval_minutes,
-                               open_hours={name: ch.open_hours for name, ch in config.channels.items()})
+                               open_hours=queue_open_hours(config))
+
+
+def queue_open_hours(config) -> dict[str | tuple[str, str], tuple[time, time] | None]:
+    """Return opening hours keyed by channel, plus (channel, language) for queues with their own."""
+    hours: dict[str | tuple[str, str], tuple[time, time] | None] = {
+        name: ch.open_hours for name, ch in config.channels.items()}
+    for channel, language in config.queues:
+        if channel in config.channels:
+            hours[(channel, language)] = config.open_hours_for(channel, language)
+    return hours
