@@ -30,6 +30,9 @@ _API = {
     "write_workbook": "planner.export",
     "run_plan": "planner.plan",
     "week_grid": "planner.timegrid",
+    "run_whatif": "planner.scenario",
+    "read_scenario": "planner.scenario",
+    "apply_scenario": "planner.scenario",
 }
 
 __all__ = sorted(_API) + ["__version__"]

@@ -434,5 +434,57 @@ def check(workspace: Path) -> None:
     click.echo("OK")
 
 
+@main.command()
+@_workspace_option
+@_week_option
+@click.option("--scenario", "scenario_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Scenario file (repeatable), e.g. forecasts/scenarios/campaign.toml.")
+@click.option("--name", default="what-if", show_default=True, help="Name of the scenario built from the flags.")
+@click.option("--volume", multiple=True, help="Volume change: +10%, chat:+30%, phone:de:+50, chat:+30%@mon-fri@09:00-12:00.")
+@click.option("--aht", multiple=True, help="Handle-time change: phone:+20s, chat:-10%.")
+@click.option("--sla", multiple=True, help="Service target: phone=90/20, email=90/4h.")
+@click.option("--shrinkage", multiple=True, help="Shrinkage: 0.35 (all) or chat=0.4.")
+@click.option("--occupancy", multiple=True, help="Occupancy cap: phone=0.9.")
+@click.option("--add-agents", multiple=True, help='Agents added by profile: "3x en;de phone;chat Europe/Berlin 40".')
+@click.option("--remove-agents", multiple=True, help="Agents removed by id: A001,A002.")
+@click.option("--rule", multiple=True, help="Rule change: min_rest_hours=12.")
+@click.option("--sweep", help='Sensitivity sweep: "volume=-10%..+30%/10%", "shrinkage=0.25..0.40/0.05".')
+@click.option("--depth", type=click.Choice(["requirements", "evaluate", "reroster"]), default="requirements",
+              show_default=True, help="requirements only; evaluate the current roster; or roster again.")
+@click.option("--processes", type=click.IntRange(1, 16), default=1, show_default=True,
+              help="Re-roster scenarios in parallel processes.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Solver time limit per re-roster, s.")
+def whatif(workspace: Path, week: str | None, scenario_files: tuple[Path, ...], name: str, volume: tuple[str, ...],
+           aht: tuple[str, ...], sla: tuple[str, ...], shrinkage: tuple[str, ...], occupancy: tuple[str, ...],
+           add_agents: tuple[str, ...], remove_agents: tuple[str, ...], rule: tuple[str, ...], sweep: str | None,
+           depth: str, processes: int, time_limit: float | None) -> None:
+    """Compare the base plan with what-if scenarios: requirements, service level, hours.
+
+    Writes forecasts/out/<week>.whatif.csv and .whatif.xlsx (a Scenarios sheet, with
+    charts for sweeps).
+
+    \b
+    Example:
+      planner whatif --volume chat:+30% --aht phone:+20s --sla phone=90/20 --shrinkage 0.35
+      planner whatif --scenario forecasts/scenarios/campaign.toml --depth reroster
+      planner whatif --sweep volume=-10%..+30%/10%
+    """
+    from planner.scenario import (render_comparison, run_whatif, scenario_from_flags, write_comparison_csv,
+                                  write_scenario_workbook)
+
+    ws = _workspace(workspace, time_limit)
+    week = _week(week)
+    flags = scenario_from_flags(name, config=ws.config, volume=volume, aht=aht, sla=sla, shrinkage=shrinkage,
+                                occupancy=occupancy, add_agents=add_agents, remove_agents=remove_agents, rule=rule)
+    comparison = run_whatif(ws.root, week, scenarios=[flags] if flags else [], scenario_files=scenario_files,
+                            sweep=sweep, depth=depth, config=ws.config, processes=processes, progress=_progress)
+    click.echo(render_comparison(comparison))
+    csv_path = ws.forecast_out / f"{week}.whatif.csv"
+    xlsx_path = ws.forecast_out / f"{week}.whatif.xlsx"
+    write_comparison_csv(csv_path, comparison)
+    write_scenario_workbook(xlsx_path, comparison)
+    _echo_written([csv_path, xlsx_path])
+
+
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:])

@@ -119,3 +119,26 @@ def test_bad_history_row_names_file_row_and_column(demo_workspace, tmp_path):
     assert result.exit_code == 2
     assert "history.csv" in result.output and "row 8" in result.output and "volume" in result.output
     assert "Traceback" not in result.output
+
+
+def test_whatif_from_flags_and_a_sweep(demo_workspace):
+    folder, _ = demo_workspace
+    runner = CliRunner()
+    result = runner.invoke(main, ["whatif", "-w", str(folder), "--week", WEEK, "--volume", "chat:+30%",
+                                  "--sla", "phone=90/20"])
+    assert result.exit_code == 0, result.output
+    assert "staff-hours needed" in result.output and "chat:+30%" in result.output
+    table = pd.read_csv(folder / "forecasts" / "out" / f"{WEEK}.whatif.csv")
+    assert len(table) > 0
+    openpyxl.load_workbook(folder / "forecasts" / "out" / f"{WEEK}.whatif.xlsx")
+    sweep = runner.invoke(main, ["whatif", "-w", str(folder), "--week", WEEK, "--sweep", "volume=-10%..+20%/10%"])
+    assert sweep.exit_code == 0, sweep.output
+
+
+def test_whatif_bad_scenario_file_names_the_key(demo_workspace, tmp_path):
+    folder, _ = demo_workspace
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[volumes]\n"chat" = "+30%"\n')
+    result = CliRunner().invoke(main, ["whatif", "-w", str(folder), "--week", WEEK, "--scenario", str(bad)])
+    assert result.exit_code == 2
+    assert "volumes" in result.output and "Traceback" not in result.output
