@@ -5,38 +5,49 @@ forecasts/history.csv, forecasts/special_days.csv and forecasts/scenarios/campai
 Everything comes from seeded numpy Generators: the same arguments write byte-identical files.
 
 The team works from seven sites on three continents (Berlin, Madrid, Lisbon, Kyiv, New York,
-Sao Paulo, Manila) and serves 7 languages on 4 channels. Demand of each language follows the
-local clocks of its markets (`MARKETS`): German peaks in Berlin business hours, English runs
-around the clock with US, UK and Australian peaks, Portuguese follows Sao Paulo and Lisbon.
-Non-English queues open only in business hours (`OPEN_HOURS`, market local time); outside
-them the volume is exactly 0 (written as 0 with an empty handle time).
+Sao Paulo, Manila) and serves 7 languages on 4 channels in 18 queues (`QUEUES`): English on
+every channel around the clock, the other languages on a few business-hour desks (a queue
+needs at least one agent, two heads at 30 % shrinkage, in every hour it is open, so a
+100-agent team cannot run 28 queues). Demand of each language follows the local clocks of
+its markets (`MARKETS`): German peaks in Berlin business hours, English runs around the
+clock with US, UK and Australian peaks, Portuguese follows Sao Paulo and Lisbon. A
+non-English queue opens by its main market's clock (`OPEN_HOURS`); every market reaches it
+only then, and outside the volume is exactly 0 (written as 0 with an empty handle time).
+planner.toml gives each such queue `open_hours` in the home zone (`demo_open_hours`): the
+Berlin window covering every hour with demand in the history and the planning week (across
+DST), or none (24/7) when those hours cross Berlin midnight.
 
 History: hourly UTC interval counts over the `history_weeks` full planning weeks (cut in the
 home zone Europe/Berlin) before `week`, with intraday, weekly and yearly seasonality, a mild
 trend per channel, fixed-date public holidays per market (`HOLIDAYS`; a non-English language
 closes phone and chat on its main market's holidays, other markets' holidays damp their share),
-one outage (4 hours of 3-5x phone volume, `OUTAGE_FACTORS`), Poisson volumes and Gamma-noisy
-handle times.
+one outage (4 hours of 3-5x phone volume, `OUTAGE_FACTORS`), Poisson volumes (inverse CDF of
+fixed uniforms) and lognormal mean handle times.
 
-Calibration: over the last `CALIBRATION_WEEKS` weeks of history the handling workload of each
-language, sum(volume * aht_s / 3600 / concurrency) / OCCUPANCY / (1 - SHRINKAGE), equals
-TARGET_LOAD times the contract hours the team gives that language. An agent's contract hours
-are shared among the agent's languages in listed order by `LANGUAGE_HOUR_SHARES`
-(one language: all; two: 70/30; three: 60/25/15), so the team as a whole is loaded at
-TARGET_LOAD too (before Poisson and handle-time noise).
+Calibration (`demo_calibration`): the staffing model of planner.staffing, run with the demo
+planner.toml on a typical week (the mean of the last `CALIBRATION_WEEKS` weeks of the history
+as written, per Berlin hour of week), needs TARGET_LOAD (90 %) of the contract hours the team
+gives each language, as sum(staff_needed x interval hours). An agent's contract hours are
+shared among the agent's languages in listed order by `LANGUAGE_HOUR_SHARES` (one language:
+all; two: 70/30; three: 60/25/15), so the whole team is loaded at about TARGET_LOAD too. Small
+teams whose queues need more than that for a trickle of contacts get the trickle.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from planner import columns as C
+from planner.config import Config, config_from_dict
 from planner.errors import PlannerError
 from planner.fileio import atomic_path
-from planner.timegrid import local_to_utc, period_grid, week_bounds, week_label, week_monday
+from planner.staffing import staffing_requirements
+from planner.timegrid import local_to_utc, period_grid, week_bounds, week_grid, week_label, week_monday
 
 HOME_TIMEZONE = "Europe/Berlin"
 CHANNELS = ("phone", "chat", "email", "social")
@@ -44,8 +55,10 @@ LANGUAGES = ("en", "de", "es", "fr", "pt", "ru", "uk")
 CONCURRENCY = {"phone": 1, "chat": 2, "email": 1, "social": 1}
 OCCUPANCY = 0.80
 SHRINKAGE = 0.30
-TARGET_LOAD = 0.87
+TARGET_LOAD = 0.90  # staff-hours the staffing model needs / contract hours, per language
 CALIBRATION_WEEKS = 4
+CALIBRATION_ROUNDS = 9  # rounds of the search for each language's volume scale (one staffing run each)
+TRICKLE_SCALE = 0.02  # smallest volume scale: the floor of a language's queues is measured there
 LANGUAGE_HOUR_SHARES = {1: (1.0,), 2: (0.7, 0.3), 3: (0.6, 0.25, 0.15)}
 
 # Mean handle time per channel (s) and a per-language factor (longer in some languages).
@@ -109,13 +122,26 @@ HOLIDAYS = {
 }
 HOLIDAY_FACTOR = {"phone": 0.2, "chat": 0.35, "email": 0.5, "social": 0.7}  # demand left on a market's holiday
 
-# Opening hours in market local time per channel for non-English queues: (weekdays, Saturday, Sunday),
-# each (open hour, close hour) or None when closed. English queues are open 24/7.
+# The queues each language offers (channel order of CHANNELS). English runs every channel around
+# the clock; the other languages staff a few business-hour desks, because a queue needs at least
+# one agent (two heads at 30 % shrinkage) in every hour it is open, however few contacts it gets.
+QUEUES = {
+    "en": ("phone", "chat", "email", "social"),
+    "de": ("phone", "chat", "email", "social"),   # social:de is the tiny queue (a handful a day)
+    "es": ("phone", "chat", "email"),
+    "fr": ("phone", "email"),
+    "pt": ("phone", "email"),
+    "ru": ("email",),
+    "uk": ("phone", "email"),
+}
+# Opening hours of non-English queues in their MAIN market's local time, per channel:
+# (weekdays, Saturday, Sunday), each (open hour, close hour) or None when closed. Every market of
+# the language reaches the queue only then (volume exactly 0 outside). English is open 24/7.
 OPEN_HOURS = {
-    "phone": ((8, 20), (9, 17), None),
-    "chat": ((8, 22), (9, 20), (10, 18)),
-    "email": ((7, 23), (7, 23), (7, 23)),
-    "social": ((7, 23), (7, 23), (7, 23)),
+    "phone": ((8, 18), None, None),
+    "chat": ((8, 20), (9, 17), None),
+    "email": ((8, 18), (9, 13), None),
+    "social": ((9, 17), None, None),
 }
 WEEKDAY_FACTOR = {  # Monday .. Sunday, market local
     "phone": (1.12, 1.04, 1.0, 0.98, 0.92, 0.45, 0.25),
@@ -213,7 +239,7 @@ WINDOWS = ((("07:00", "22:00"), .5), (("08:00", "20:00"), .2), (("06:00", "18:00
 DAYS_OFF = (("sat;sun", .5), ("sun", .2), ("sat", .1), ("mon", .1), ("fri;sat", .1))
 NIGHT_SHARE = 0.05  # of the team: night-ok English agents in New York and Manila, no start/end bounds
 
-AGENT_COLUMNS = ["agent_id", "name", "timezone", "languages", "channels", "contract_hours", "min_hours",
+AGENT_COLUMNS = ["agent_id", "name", "timezone", "languages", "channels", "skills", "contract_hours", "min_hours",
                  "max_hours", "days_per_week", "earliest_start", "latest_end", "days_off", "preferred_start",
                  "team", "night_ok"]
 HISTORY_FILE_COLUMNS = ["interval_start", "channel", "language", "volume", "aht_seconds"]
@@ -239,11 +265,12 @@ def write_demo_workspace(folder: str | Path, *, week: str, agents: int = 100, hi
     week_monday(week)  # validates the label
     root = Path(folder)
     team = demo_agents(agents, seed=seed)
+    cal = demo_calibration(team, week, history_weeks, seed=seed)
     files = {
-        "planner.toml": lambda: demo_config_text(team, seed=seed),
+        "planner.toml": lambda: demo_config_text(team, seed=seed, open_hours=cal.open_hours),
         "rosters/agents.csv": lambda: _csv(team),
         "rosters/time_off.csv": lambda: _csv(demo_time_off(team, week, seed=seed)),
-        "forecasts/history.csv": lambda: _csv(demo_history(team, week, history_weeks, seed=seed)),
+        "forecasts/history.csv": lambda: _csv(demo_history(team, week, history_weeks, seed=seed, calibration=cal)),
         "forecasts/special_days.csv": lambda: _csv(demo_special_days(team, week, history_weeks)),
         "forecasts/scenarios/campaign.toml": lambda: CAMPAIGN_TOML,
     }
@@ -274,9 +301,19 @@ description = "Chat volume +30 % in all languages; everything else as forecast"
 """
 
 
-def demo_config_text(team: pd.DataFrame, seed: int = 0) -> str:
-    """Return planner.toml for the demo team: Berlin home zone, four channels, 30 s solver limit."""
+def demo_config_text(team: pd.DataFrame, seed: int = 0,
+                     open_hours: dict[tuple[str, str], tuple[int, int] | None] | None = None) -> str:
+    """Return planner.toml for the demo team: Berlin home zone, four channels, 30 s solver limit.
+
+    open_hours: (open hour, close hour) in the home zone per queue; each becomes a
+    [queues."channel:language"] table (None or missing: open 24/7).
+    """
     languages = _team_languages(team)
+    tables = "".join(f'\n[queues."{ch}:{lang}"]\nopen_hours = "{hours[0]:02d}:00-{hours[1]:02d}:00"\n'
+                     for (ch, lang), hours in (open_hours or {}).items() if hours is not None)
+    if tables:
+        tables = ("\n# Opening hours (home time zone) of the queues that are not open around the clock;\n"
+                  "# outside them the history has no contacts and nobody is planned." + tables)
     countries = sorted({c for lang in languages for c, _, _ in MARKETS[lang]})
     quoted = ", ".join(f'"{x}"' for x in languages)
     return f"""\
@@ -315,6 +352,7 @@ sla = "90/2h"
 max_occupancy = 0.95
 priority = 1
 
+{tables}
 [staffing]
 shrinkage = {SHRINKAGE:.2f}
 
@@ -399,14 +437,22 @@ def demo_agents(agents: int = 100, seed: int = 0) -> pd.DataFrame:
     for k, row in enumerate(rows, start=1):
         row["agent_id"] = f"A{k:03d}" if agents < 1000 else f"A{k:04d}"
     _cover_every_queue(rows)
+    for r in rows:  # the queues of channels x languages that exist (QUEUES)
+        langs, chans = r["languages"].split(";"), r["channels"].split(";")
+        r["skills"] = ";".join(f"{ch}:{lang}" for lang in langs for ch in chans if ch in QUEUES[lang])
     return pd.DataFrame(rows, columns=AGENT_COLUMNS)
 
 
 def _cover_every_queue(rows: list[dict]) -> None:
-    """Give a channel to a speaker of each language that no speaker serves on it yet."""
+    """Keep each agent's channels that some of the agent's languages offer (QUEUES), else the
+    primary language's first one; then give a channel to a speaker of each queue nobody serves yet."""
+    for r in rows:
+        offered = {ch for lang in r["languages"].split(";") for ch in QUEUES[lang]}
+        kept = [ch for ch in r["channels"].split(";") if ch in offered]
+        r["channels"] = ";".join(kept) if kept else QUEUES[r["languages"].split(";")[0]][0]
     for lang in LANGUAGES:
         speakers = [r for r in rows if lang in r["languages"].split(";")]
-        for ch in CHANNELS:
+        for ch in QUEUES[lang]:
             if speakers and not any(ch in r["channels"].split(";") for r in speakers):
                 r = min(speakers, key=lambda r: len(r["channels"].split(";")))
                 have = r["channels"].split(";") + [ch]
@@ -450,6 +496,11 @@ def demo_time_off(team: pd.DataFrame, week: str, seed: int = 0) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------- demand
 
 
+def demo_queues(languages: list[str]) -> list[tuple[str, str]]:
+    """Return the (channel, language) queues the demo offers for `languages`, channel-major."""
+    return [(ch, lang) for ch in CHANNELS for lang in languages if ch in QUEUES[lang]]
+
+
 def _history_grid(week: str, history_weeks: int) -> pd.DatetimeIndex:
     first = week_monday(week) - timedelta(days=7 * history_weeks)
     iso = first.isocalendar()
@@ -481,7 +532,11 @@ def _holiday_table(country: str) -> np.ndarray:
 
 
 def _queue_shapes(languages: list[str], grid: pd.DatetimeIndex) -> dict[tuple[str, str], np.ndarray]:
-    """Return the relative arrival rate of each queue on `grid` (0 where the queue is closed)."""
+    """Return the relative arrival rate of each demo queue on `grid` (0 where the queue is closed).
+
+    A non-English queue is open by its main market's clock (OPEN_HOURS); every market's demand
+    follows its own local clock but reaches the queue only while it is open.
+    """
     local = {}
     for lang in languages:
         for country, tz, _ in MARKETS[lang]:
@@ -493,23 +548,55 @@ def _queue_shapes(languages: list[str], grid: pd.DatetimeIndex) -> dict[tuple[st
     doy = grid.day_of_year.values
     yearly = 1 + YEARLY_AMPLITUDE * np.cos(2 * np.pi * (doy - YEARLY_PEAK_DAY) / 365.25)
     shapes = {}
-    for ch in CHANNELS:
-        day, weekday, open_ = _intraday(ch), np.array(WEEKDAY_FACTOR[ch]), _open_table(ch)
+    for ch, lang in demo_queues(languages):
+        day, weekday = _intraday(ch), np.array(WEEKDAY_FACTOR[ch])
         trend = (1 + ANNUAL_GROWTH[ch]) ** years * yearly
-        for lang in languages:
-            shape = np.zeros(len(grid))
-            closed = np.zeros(len(grid), dtype=bool)
-            for k, (country, tz, share) in enumerate(MARKETS[lang]):
-                hour, wd, hol = local[(country, tz)]
-                part = day[hour] * weekday[wd]
-                if lang != "en":
-                    part = part * open_[wd, hour]
-                    if k == 0 and ch in ("phone", "chat"):
-                        closed |= hol
-                part = np.where(hol, part * HOLIDAY_FACTOR[ch], part)
-                shape += share * part
-            shapes[(ch, lang)] = np.where(closed, 0.0, shape * trend)
+        shape = np.zeros(len(grid))
+        closed = np.zeros(len(grid), dtype=bool)
+        for k, (country, tz, share) in enumerate(MARKETS[lang]):
+            hour, wd, hol = local[(country, tz)]
+            part = day[hour] * weekday[wd]
+            part = np.where(hol, part * HOLIDAY_FACTOR[ch], part)
+            shape += share * part
+            if lang != "en" and k == 0:
+                closed |= _open_table(ch)[wd, hour] == 0
+                if ch in ("phone", "chat"):
+                    closed |= hol
+        shapes[(ch, lang)] = np.where(closed, 0.0, shape * trend)
     return shapes
+
+
+def _berlin_window(starts: pd.DatetimeIndex, busy: np.ndarray) -> tuple[int, int] | None:
+    """Return the (open, close) home-zone hours covering every busy interval, or None for 24/7.
+
+    None when the busy hours fill the whole day or wrap around midnight.
+    """
+    hours = np.unique(starts[busy].tz_convert(HOME_TIMEZONE).hour.values)
+    if len(hours) == 0 or len(hours) == 24:
+        return None
+    closed = sorted(set(range(24)) - set(hours.tolist()))
+    gaps = [h for h in closed if (h - 1) % 24 not in closed]  # first hour of each closed run
+    if len(gaps) != 1:  # several closed runs: the busy hours are not one window
+        first, last = int(hours.min()), int(hours.max()) + 1
+    else:
+        start = gaps[0]
+        run_end = start
+        while (run_end + 1) % 24 in closed:
+            run_end += 1
+        first, last = (run_end + 1) % 24, start if start > 0 else 24
+    return (first, last) if first < last else None
+
+
+def demo_open_hours(team: pd.DataFrame, week: str, history_weeks: int = 104
+                    ) -> dict[tuple[str, str], tuple[int, int] | None]:
+    """Return each demo queue's opening hours in the home zone as (open hour, close hour), None = 24/7.
+
+    The window covers every hour the queue has demand in the history and in `week`; a queue
+    whose hours cross home-zone midnight (e.g. a market in the Americas) stays 24/7.
+    """
+    grid = _history_grid(week, history_weeks).append(week_grid(week, HOME_TIMEZONE))
+    shapes = _queue_shapes(_team_languages(team), grid)
+    return {q: _berlin_window(grid, shape > 0) for q, shape in shapes.items()}
 
 
 def _outage_hours(week: str, history_weeks: int) -> list[pd.Timestamp]:
@@ -519,47 +606,220 @@ def _outage_hours(week: str, history_weeks: int) -> list[pd.Timestamp]:
     return [local_to_utc(day, 60 * (14 + k), HOME_TIMEZONE) for k in range(len(OUTAGE_FACTORS))]
 
 
-def demo_history(team: pd.DataFrame, week: str, history_weeks: int = 104, seed: int = 0) -> pd.DataFrame:
-    """Return hourly interval counts (columns HISTORY_FILE_COLUMNS) for the weeks before `week`.
+# --------------------------------------------------------------------------------------- calibration
 
-    Every queue-hour is listed, closed ones with volume 0 (so a loader sees no gaps);
-    aht_seconds is empty where the volume is 0.
+
+@dataclass(frozen=True)
+class Calibration:
+    """Demand per queue scaled so the staffing model asks for TARGET_LOAD of the paid hours.
+
+    weekly_volume: expected contacts in a typical (calibration) week per queue; aht_s: mean
+    handle time (s); scale: factor on each language's first-guess volume; staff_hours: sum of
+    staff_needed x interval hours per language for the typical week of the written history;
+    paid_hours: contract hours per language; open_hours: as demo_open_hours.
     """
-    rng = np.random.default_rng([seed, 3])
+
+    weekly_volume: dict[tuple[str, str], float]
+    aht_s: dict[tuple[str, str], float]
+    scale: dict[str, float]
+    staff_hours: dict[str, float]
+    paid_hours: dict[str, float]
+    open_hours: dict[tuple[str, str], tuple[int, int] | None]
+
+
+@dataclass(frozen=True)
+class _Demand:
+    """Everything the history draw needs: unit rates (1 contact per calibration week), noise, AHT."""
+
+    queues: list[tuple[str, str]]
+    grid: pd.DatetimeIndex
+    unit: np.ndarray  # time x queue, expected contacts for 1 contact per typical week (outage included)
+    first: np.ndarray  # first-guess weekly contacts per queue
+    aht_s: np.ndarray  # per queue
+    uniform: np.ndarray  # time x queue, drives the Poisson counts
+    normal: np.ndarray  # time x queue, drives the mean handle times
+    in_cal: np.ndarray  # time mask of the calibration weeks
+    n_cal: int
+
+
+def _demand(team: pd.DataFrame, week: str, history_weeks: int, seed: int) -> _Demand:
     languages = _team_languages(team)
+    queues = demo_queues(languages)
     grid = _history_grid(week, history_weeks)
     shapes = _queue_shapes(languages, grid)
-    cal_start = week_bounds(week, HOME_TIMEZONE)[0] - pd.Timedelta(days=7 * min(CALIBRATION_WEEKS, history_weeks))
-    in_cal = np.asarray(grid >= cal_start)
     n_cal = min(CALIBRATION_WEEKS, history_weeks)
-    hours = language_hours(team)
+    in_cal = np.asarray(grid >= week_bounds(week, HOME_TIMEZONE)[0] - pd.Timedelta(days=7 * n_cal))
     outage = np.isin(grid, pd.DatetimeIndex(_outage_hours(week, history_weeks)))
     outage_factor = np.ones(len(grid))
     outage_factor[outage] = OUTAGE_FACTORS[: int(outage.sum())]
-    queues = [(ch, lang) for ch in CHANNELS for lang in languages]
-    rate = np.zeros((len(queues), len(grid)))
-    aht = np.zeros(len(queues))
+    paid = language_hours(team)
+    aht = np.array([AHT_S[ch] * AHT_LANGUAGE_FACTOR[lang] for ch, lang in queues])
+    unit = np.zeros((len(grid), len(queues)))
+    first = np.zeros(len(queues))
     for q, (ch, lang) in enumerate(queues):
-        aht[q] = AHT_S[ch] * AHT_LANGUAGE_FACTOR[lang]
-        mix = CHANNEL_MIX.get(lang, DEFAULT_CHANNEL_MIX)[ch]
-        work_h = TARGET_LOAD * hours[lang] * OCCUPANCY * (1 - SHRINKAGE) * mix * n_cal
-        volume = work_h * 3600 * CONCURRENCY[ch] / aht[q]
         shape = shapes[(ch, lang)]
-        rate[q] = shape * (volume / shape[in_cal].sum())
-        if ch == "phone":
-            rate[q] *= outage_factor
-    volume = rng.poisson(rate.T)  # time-major: rows sorted by interval, then queue
-    cv2 = np.array([AHT_CV[ch] ** 2 for ch, _ in queues])
-    served = volume > 0
-    shape_k = np.where(served, volume / cv2, 1.0)
-    handle = rng.gamma(shape_k, aht * cv2 / np.maximum(volume, 1))
-    handle = np.where(served, np.round(handle, 1), np.nan)
-    t_idx, q_idx = np.nonzero(np.ones_like(volume, dtype=bool))
-    stamps = np.asarray(grid.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        unit[:, q] = shape * (n_cal / max(shape[in_cal].sum(), 1e-12)) * (outage_factor if ch == "phone" else 1.0)
+        mix = CHANNEL_MIX.get(lang, DEFAULT_CHANNEL_MIX)
+        work_h = TARGET_LOAD * paid[lang] * OCCUPANCY * (1 - SHRINKAGE) * mix[ch] / sum(mix[c] for c in QUEUES[lang])
+        first[q] = work_h * 3600 * CONCURRENCY[ch] / aht[q]
+    rng = np.random.default_rng([seed, 3])
+    uniform = rng.random((len(grid), len(queues)))
+    normal = rng.standard_normal((len(grid), len(queues)))
+    return _Demand(queues, grid, unit, first, aht, uniform, normal, in_cal, n_cal)
+
+
+def _poisson_quantile(u: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Return the Poisson(lam) count at cumulative probability u (inverse CDF; rises with lam)."""
+    lam = np.minimum(lam, 600.0)  # exp(-lam) stays a normal float
+    k = np.zeros(u.shape, dtype=np.int64)
+    p = np.exp(-lam)
+    cdf = p.copy()
+    active = np.nonzero(u > cdf)
+    n = 0
+    while active[0].size:
+        n += 1
+        p[active] *= lam[active] / n
+        cdf[active] += p[active]
+        k[active] = n
+        keep = u[active] > cdf[active]
+        active = tuple(a[keep] for a in active)
+    return k
+
+
+def _draw(d: _Demand, factor: np.ndarray, rows: np.ndarray | slice) -> tuple[np.ndarray, np.ndarray]:
+    """Return (counts, mean handle times s; NaN without contacts) for grid `rows` at weekly volumes `factor`.
+
+    Counts are Poisson; a mean handle time is lognormal around aht_s with the coefficient of
+    variation of one contact (AHT_CV) over sqrt(count), rounded to 0.1 s.
+    """
+    volume = _poisson_quantile(d.uniform[rows], d.unit[rows] * factor)
+    cv2 = np.array([AHT_CV[ch] ** 2 for ch, _ in d.queues])
+    sigma2 = np.log1p(cv2 / np.maximum(volume, 1))
+    handle = d.aht_s * np.exp(np.sqrt(sigma2) * d.normal[rows] - sigma2 / 2)
+    return volume, np.where(volume > 0, np.round(handle, 1), np.nan)
+
+
+def _typical_week(volume: np.ndarray, handle: np.ndarray, starts: pd.DatetimeIndex, week: str, weeks: int
+                  ) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+    """Average `weeks` weeks of counts (time x queue) by home-zone hour of week onto `week`'s grid.
+
+    Returns the week's grid, the mean volume and the volume-weighted mean handle time (s).
+    """
+    target = week_grid(week, HOME_TIMEZONE)
+    local = starts.tz_convert(HOME_TIMEZONE)
+    key = local.day_of_week.values * 24 + local.hour.values
+    work = volume * np.nan_to_num(handle)
+    vol = np.stack([np.bincount(key, weights=volume[:, q], minlength=168) for q in range(volume.shape[1])]) / weeks
+    wrk = np.stack([np.bincount(key, weights=work[:, q], minlength=168) for q in range(volume.shape[1])]) / weeks
+    aht = np.where(vol > 0, wrk / np.where(vol > 0, vol, 1.0), 300.0)
+    t_local = target.tz_convert(HOME_TIMEZONE)
+    cols = t_local.day_of_week.values * 24 + t_local.hour.values
+    return target, vol[:, cols], aht[:, cols]
+
+
+def _staff_hours(starts: pd.DatetimeIndex, volume: np.ndarray, aht: np.ndarray, queues: list[tuple[str, str]],
+                 config: Config) -> dict[str, float]:
+    """Return staff-hours needed per language for one week (volume, aht: queue x `starts`).
+
+    Each queue is staffed with its own opening hours (config.open_hours_for) as its channel's.
+    """
+    frame = pd.DataFrame({
+        C.INTERVAL_START: np.tile(starts, len(queues)),
+        C.CHANNEL: np.repeat([ch for ch, _ in queues], len(starts)),
+        C.LANGUAGE: np.repeat([lang for _, lang in queues], len(starts)),
+        C.VOLUME: volume.ravel(),
+        C.AHT_S: aht.ravel(),
+    })
+    hours: dict[str, float] = {}
+    interval_h = config.team.interval_minutes / 60
+    windows = {q: config.open_hours_for(*q) for q in queues}
+    keys = list(zip(frame[C.CHANNEL], frame[C.LANGUAGE]))
+    for window in dict.fromkeys(windows.values()):
+        rows = np.array([windows[k] == window for k in keys])
+        channels = {name: replace(ch, open_hours=window) for name, ch in config.channels.items()}
+        req = staffing_requirements(frame[rows].reset_index(drop=True), replace(config, channels=channels))
+        for lang, staff in req.groupby(C.LANGUAGE, sort=False)["staff_needed"]:
+            hours[lang] = hours.get(lang, 0.0) + float(staff.sum()) * interval_h
+    return hours
+
+
+def demo_calibration(team: pd.DataFrame, week: str, history_weeks: int = 104, seed: int = 0) -> Calibration:
+    """Scale each language's demand so its staff-hours needed are TARGET_LOAD of its paid hours.
+
+    The first guess sets each language's handling workload, sum(volume x aht_s / 3600 /
+    concurrency) / OCCUPANCY / (1 - SHRINKAGE), to TARGET_LOAD of its contract hours. Then the
+    real staffing model (planner.staffing.staffing_requirements with the demo planner.toml and
+    each queue's opening hours) runs on a typical week: the mean per home-zone hour of week of
+    the last CALIBRATION_WEEKS weeks of the history as it will be written (Poisson counts and
+    handle times from fixed random numbers, so counts rise with the scale). Each language's
+    scale is searched (fixed point above the trickle floor, then regula falsi in the bracket)
+    for CALIBRATION_ROUNDS rounds and the closest one kept. A language whose queues need more
+    than its target even for a trickle of contacts keeps the trickle (its team is too small).
+    """
+    d = _demand(team, week, history_weeks, seed)
+    languages = _team_languages(team)
+    open_hours = demo_open_hours(team, week, history_weeks)
+    config = config_from_dict(tomllib.loads(demo_config_text(team, seed, open_hours)))
+    paid = language_hours(team)
+    lang_of = [lang for _, lang in d.queues]
+    cal_rows = np.nonzero(d.in_cal)[0]
+
+    def needed(scale: dict[str, float]) -> dict[str, float]:
+        volume, handle = _draw(d, d.first * np.array([scale[lang] for lang in lang_of]), cal_rows)
+        starts, vol, aht = _typical_week(volume, handle, d.grid[cal_rows], week, d.n_cal)
+        got = _staff_hours(starts, vol, aht, d.queues, config)
+        return {lang: got.get(lang, 0.0) for lang in languages}
+
+    floor = needed({lang: TRICKLE_SCALE for lang in languages})
+    target = {lang: TARGET_LOAD * paid[lang] for lang in languages}
+    scale = {lang: 1.0 for lang in languages}
+    best = {lang: (abs(floor[lang] - target[lang]), TRICKLE_SCALE, floor[lang]) for lang in languages}
+    low = {lang: (TRICKLE_SCALE, floor[lang]) for lang in languages}  # (scale, staff-hours) <= target
+    high: dict[str, tuple[float, float]] = {}  # (scale, staff-hours) > target
+    for _ in range(CALIBRATION_ROUNDS):
+        got = needed(scale)
+        for lang in languages:
+            best[lang] = min(best[lang], (abs(got[lang] - target[lang]), scale[lang], got[lang]))
+            if target[lang] <= floor[lang]:
+                scale[lang] = TRICKLE_SCALE
+                continue
+            if got[lang] <= target[lang]:
+                low[lang] = max(low[lang], (scale[lang], got[lang]))
+            else:
+                high[lang] = min(high.get(lang, (np.inf, 0.0)), (scale[lang], got[lang]))
+            (s0, n0), (s1, n1) = low[lang], high.get(lang, (np.inf, np.inf))
+            if np.isinf(s1):  # no upper bracket yet: fixed point on the part above the floor
+                step = (target[lang] - floor[lang]) / max(got[lang] - floor[lang], 1e-9)
+                scale[lang] = max(s0 * 1.05, scale[lang] * min(step, 10.0))
+            else:  # regula falsi inside the bracket, kept off its ends
+                t = min(max((target[lang] - n0) / max(n1 - n0, 1e-9), 0.1), 0.9)
+                scale[lang] = s0 + t * (s1 - s0)
+    scale = {lang: best[lang][1] for lang in languages}
+    factor = d.first * np.array([scale[lang] for lang in lang_of])
+    return Calibration(
+        weekly_volume={q: float(f) for q, f in zip(d.queues, factor)},
+        aht_s={q: float(a) for q, a in zip(d.queues, d.aht_s)},
+        scale=scale, staff_hours={lang: best[lang][2] for lang in languages}, paid_hours=paid,
+        open_hours=open_hours)
+
+
+def demo_history(team: pd.DataFrame, week: str, history_weeks: int = 104, seed: int = 0,
+                 calibration: Calibration | None = None) -> pd.DataFrame:
+    """Return hourly interval counts (columns HISTORY_FILE_COLUMNS) for the weeks before `week`.
+
+    Every queue-hour is listed, closed ones with volume 0 (so a loader sees no gaps);
+    aht_seconds is empty where the volume is 0. Volumes follow `calibration`
+    (demo_calibration when not given).
+    """
+    cal = calibration or demo_calibration(team, week, history_weeks, seed)
+    d = _demand(team, week, history_weeks, seed)
+    volume, handle = _draw(d, np.array([cal.weekly_volume[q] for q in d.queues]), slice(None))
+    t_idx, q_idx = np.nonzero(np.ones_like(volume, dtype=bool))  # time-major: by interval, then queue
+    stamps = np.asarray(d.grid.strftime("%Y-%m-%dT%H:%M:%SZ"))
     return pd.DataFrame({
         "interval_start": stamps[t_idx],
-        "channel": np.array([ch for ch, _ in queues])[q_idx],
-        "language": np.array([lang for _, lang in queues])[q_idx],
+        "channel": np.array([ch for ch, _ in d.queues])[q_idx],
+        "language": np.array([lang for _, lang in d.queues])[q_idx],
         "volume": volume[t_idx, q_idx],
         "aht_seconds": handle[t_idx, q_idx],
     })
@@ -588,7 +848,7 @@ def demo_special_days(team: pd.DataFrame, week: str, history_weeks: int = 104) -
             for d in sorted(by_date):
                 markets = by_date[d]
                 names = "; ".join(f"{c}: {n}" for c, (_, _, n) in markets.items())
-                for ch in CHANNELS:
+                for ch in QUEUES[lang]:
                     queue = f"{ch}:{lang}"
                     if lang != "en" and ch in ("phone", "chat") and any(m for m, _, _ in markets.values()):
                         rows.append((d.isoformat(), queue, "closed", np.nan, names))
@@ -598,7 +858,7 @@ def demo_special_days(team: pd.DataFrame, week: str, history_weeks: int = 104) -
                         rows.append((d.isoformat(), queue, "multiplier", round(value, 2), names))
     outage = _outage_hours(week, history_weeks)[0].tz_convert(HOME_TIMEZONE).date()
     if first <= outage:
-        for lang in languages:
+        for lang in (lang for lang in languages if "phone" in QUEUES[lang]):
             rows.append((outage.isoformat(), f"phone:{lang}", "exclude", np.nan,
                          "Outage: phone volume 3-5x for 4 hours from 14:00 Berlin time"))
     frame = pd.DataFrame(rows, columns=SPECIAL_DAY_COLUMNS)

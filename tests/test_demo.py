@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import inspect
 import tomllib
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,8 +24,13 @@ WEEK = "2026-W49"  # Monday 2026-11-30 .. Sunday 2026-12-06
 WEEK_START_UTC = pd.Timestamp("2026-11-29T23:00:00Z")  # Monday 00:00 Berlin (CET, UTC+1)
 FILES = ["planner.toml", "rosters/agents.csv", "rosters/time_off.csv", "forecasts/history.csv",
          "forecasts/special_days.csv", "forecasts/scenarios/campaign.toml"]
-CONCURRENCY = {"phone": 1, "chat": 2, "email": 1, "social": 1}
 HOUR_SHARES = {1: (1.0,), 2: (0.7, 0.3), 3: (0.6, 0.25, 0.15)}
+# The queues the demo documents (planner.demo.QUEUES), written out here as the reference.
+QUEUES = {("phone", "en"), ("chat", "en"), ("email", "en"), ("social", "en"),
+          ("phone", "de"), ("chat", "de"), ("email", "de"), ("social", "de"),
+          ("phone", "es"), ("chat", "es"), ("email", "es"),
+          ("phone", "fr"), ("email", "fr"), ("phone", "pt"), ("email", "pt"),
+          ("email", "ru"), ("phone", "uk"), ("email", "uk")}
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +107,13 @@ def test_config_loads_with_the_documented_channels(ws):
     assert (social.model, social.target.answer_s) == ("deferred", 2 * 3600)
     assert cfg.staffing.shrinkage == pytest.approx(0.30)
     assert 20 <= cfg.solver.time_limit_seconds <= 40
+    # Berlin desks open 08-18 (phone, email) in Berlin; Sao Paulo's 08-18 is 12-22 Berlin in winter,
+    # 13-23 in the Berlin summer, so the covering Berlin window is 12-23. English is 24/7.
+    assert cfg.open_hours_for("email", "de") == (time(8), time(18))
+    assert cfg.open_hours_for("chat", "de") == (time(8), time(20))
+    assert cfg.open_hours_for("email", "pt") == (time(12), time(23))
+    assert cfg.open_hours_for("email", "ru") == (time(7), time(17))  # Riga is one hour ahead of Berlin
+    assert all(cfg.open_hours_for(ch, "en") is None for ch in ("phone", "chat", "email", "social"))
 
 
 def test_campaign_scenario_is_toml_with_a_chat_change(ws):
@@ -112,7 +125,7 @@ def test_campaign_scenario_is_toml_with_a_chat_change(ws):
 
 
 def test_agents_file_has_the_documented_columns_and_values(team):
-    assert list(team.columns) == ["agent_id", "name", "timezone", "languages", "channels", "contract_hours",
+    assert list(team.columns) == ["agent_id", "name", "timezone", "languages", "channels", "skills", "contract_hours",
                                   "min_hours", "max_hours", "days_per_week", "earliest_start", "latest_end",
                                   "days_off", "preferred_start", "team", "night_ok"]
     assert len(team) == 100 and team["agent_id"].is_unique and team["name"].is_unique
@@ -157,9 +170,11 @@ def test_team_languages_channels_and_contracts(team):
     channels = team["channels"].str.split(";")
     assert {x for cs in channels for x in cs} == {"phone", "chat", "email", "social"}
     assert (channels.map(len) >= 2).mean() > 0.8
-    for lang in spoken:  # every queue has someone who may serve it
-        for ch in ("phone", "chat", "email", "social"):
-            assert any(lang in ls and ch in cs for ls, cs in zip(langs, channels)), f"{ch}:{lang}"
+    for ch, lang in QUEUES:  # every queue has someone who may serve it
+        assert any(lang in ls and ch in cs for ls, cs in zip(langs, channels)), f"{ch}:{lang}"
+    for ls, cs, skills in zip(langs, channels, team["skills"].str.split(";")):
+        assert all(any((c, x) in QUEUES for x in ls) for c in cs), (ls, cs)  # no channel without a queue
+        assert set(skills) == {f"{c}:{x}" for c in cs for x in ls if (c, x) in QUEUES}  # only queues that exist
     contract = team["contract_hours"].astype(float)
     days = team["days_per_week"].astype(int)
     full = (contract == 40) & (days == 5)
@@ -218,7 +233,7 @@ def test_history_spans_the_full_weeks_before_the_planning_week(ws, history):
     hours = (WEEK_START_UTC - pd.Timestamp("2024-12-01T23:00:00Z")) / pd.Timedelta(hours=1)
     assert hours == 104 * 168  # both DST changes of each year lie inside the span
     sizes = history.groupby(["channel", "language"]).size()
-    assert len(sizes) == 28 and (sizes == hours).all()  # every queue-hour, closed ones as 0
+    assert set(sizes.index) == QUEUES and (sizes == hours).all()  # every queue-hour, closed ones as 0
     assert not history.duplicated(["interval_start", "channel", "language"]).any()
     assert (history["volume"] >= 0).all() and history["volume"].dtype.kind == "i"
     assert (history["aht_seconds"].isna() == (history["volume"] == 0)).all()
@@ -232,19 +247,19 @@ def test_history_loader_reads_the_file_without_gaps_or_rejects(ws):
         pytest.skip("planner.history.read_history is not written yet")
     load = read_history(ws / "forecasts/history.csv", load_config(ws))
     assert load.report.rows_rejected == 0 and load.report.gap_intervals == 0
-    assert len(load.report.queues) == 28
+    assert len(load.report.queues) == len(QUEUES)
 
 
 def test_german_phone_follows_berlin_business_hours_and_week(history):
     de = history[(history["channel"] == "phone") & (history["language"] == "de")]
     local = _local(de, "Europe/Berlin")
-    closed = (local.dt.hour < 8) | (local.dt.hour >= 20) | (local.dt.day_of_week == 6)
+    closed = (local.dt.hour < 8) | (local.dt.hour >= 18) | (local.dt.day_of_week >= 5)
     assert de.loc[closed.to_numpy(), "volume"].sum() == 0
     by_hour = de.groupby(local.dt.hour.to_numpy())["volume"].sum()
     assert 9 <= by_hour.idxmax() <= 15
     daily = de.groupby(local.dt.date.to_numpy())["volume"].sum()
     weekday = pd.Series(pd.to_datetime(daily.index).day_of_week, index=daily.index)
-    assert daily[weekday < 5].median() > 2 * daily[weekday == 5].median() > 0
+    assert daily[weekday < 5].median() > 0 and daily[weekday >= 5].max() == 0
 
 
 def test_english_runs_around_the_clock_with_a_weekly_cycle(history):
@@ -290,21 +305,21 @@ def test_one_outage_spike_in_phone_volume(ws, history):
     week = pd.Timedelta(days=7)
     neighbours = pd.concat([phone.shift(freq=k * week) for k in (-2, -1, 1, 2)], axis=1).reindex(phone.index)
     base = neighbours.median(axis=1)
-    spike = phone[(base >= 100) & (phone > 2.5 * base)]
+    spike = phone[(phone > 2.5 * base) & (phone - base >= 80)]
     assert 2 <= len(spike) <= 6
     days = set(spike.index.tz_convert("Europe/Berlin").date)
     assert len(days) == 1
     special = pd.read_csv(ws / "forecasts/special_days.csv", dtype=str, keep_default_na=False)
     excluded = special[special["effect"] == "exclude"]
     assert set(excluded["date"]) == {d.isoformat() for d in days}
-    assert set(excluded["queue"]) == {f"phone:{lang}" for lang in ("en", "de", "es", "fr", "pt", "ru", "uk")}
+    assert set(excluded["queue"]) == {f"phone:{lang}" for lang in ("en", "de", "es", "fr", "pt", "uk")}
 
 
 def test_queue_sizes_differ_and_one_is_tiny(history):
     last = history[history["utc"] >= WEEK_START_UTC - pd.Timedelta(weeks=8)]
     per_day = last.groupby(["channel", "language"])["volume"].sum() / 56
     assert 1 <= per_day.min() <= 10  # e.g. social:uk: a handful a day
-    assert per_day.max() / per_day.min() > 50
+    assert per_day.max() / per_day.min() > 20
 
 
 def test_trend_chat_grows_phone_shrinks(history):
@@ -334,24 +349,80 @@ def test_handle_times_are_channel_typical(history):
     assert 0.1 < phone["aht_seconds"].std() / phone["aht_seconds"].mean() < 0.5  # noisy, not constant
 
 
-def test_workload_matches_the_team(team, history):
-    """Last 4 weeks: workload per language / the contract hours the team gives it is 0.80-0.95.
+def _typical_week(history: pd.DataFrame) -> pd.DataFrame:
+    """The mean of the last 4 weeks per queue and Berlin hour of week, on the planning week's grid."""
+    last = history[history["utc"] >= WEEK_START_UTC - pd.Timedelta(weeks=4)].copy()
+    local = _local(last, "Europe/Berlin")
+    last["how"] = (local.dt.day_of_week * 24 + local.dt.hour).to_numpy()
+    last["work"] = last["volume"] * last["aht_seconds"].fillna(0)
+    mean = last.groupby(["channel", "language", "how"])[["volume", "work"]].sum() / 4
+    mean["aht_s"] = (mean["work"] / mean["volume"]).where(mean["volume"] > 0, 300.0)
+    grid = pd.date_range(WEEK_START_UTC, periods=168, freq="h")  # W49 has no DST change: 168 h
+    how = grid.tz_convert("Europe/Berlin").day_of_week * 24 + grid.tz_convert("Europe/Berlin").hour
+    mean = mean.reset_index()
+    frame = mean.merge(pd.DataFrame({"interval_start": grid, "how": how}), on="how")
+    return frame[["interval_start", "channel", "language", "volume", "aht_s"]]
 
-    workload = sum(volume * aht / 3600 / concurrency) / 0.8 occupancy / (1 - 0.3 shrinkage);
-    an agent's hours go to the listed languages by 100 %, 70/30 or 60/25/15.
-    """
-    last = history[history["utc"] >= WEEK_START_UTC - pd.Timedelta(weeks=4)].fillna({"aht_seconds": 0})
-    work = last["volume"] * last["aht_seconds"] / 3600 / last["channel"].map(CONCURRENCY) / 0.8 / 0.7
-    weekly = work.groupby(last["language"]).sum() / 4
-    given, speakers = {}, {}
+
+def _paid_hours(team: pd.DataFrame) -> pd.Series:
+    given = {}
     for langs, hours in zip(team["languages"].str.split(";"), team["contract_hours"].astype(float)):
         for lang, share in zip(langs, HOUR_SHARES[len(langs)]):
             given[lang] = given.get(lang, 0) + share * hours
-            speakers[lang] = speakers.get(lang, 0) + hours
-    ratio = weekly / pd.Series(given)
-    assert ratio.between(0.80, 0.95).all(), ratio.round(3).to_dict()
-    assert 0.80 <= weekly.sum() / team["contract_hours"].astype(float).sum() <= 0.95
-    assert (weekly / pd.Series(speakers)).max() < 0.95
+    return pd.Series(given)
+
+
+def test_staffing_model_needs_about_ninety_percent_of_the_paid_hours(ws, team, history):
+    """Staff-hours the real staffing model needs for a typical week (mean of the last 4 weeks of
+    the written history) are 85-95 % of the contract hours the team gives each language, ~90 % in all.
+
+    Each queue is staffed with its own opening hours from planner.toml.
+    """
+    from planner.staffing import staffing_requirements
+
+    cfg = load_config(ws)
+    forecast = _typical_week(history)
+    staff = {}
+    for (ch, lang), rows in forecast.groupby(["channel", "language"]):
+        channels = {**cfg.channels, ch: replace(cfg.channel(ch), open_hours=cfg.open_hours_for(ch, lang))}
+        req = staffing_requirements(rows.reset_index(drop=True), replace(cfg, channels=channels))
+        assert (req["volume"] > 0).sum() > 20, (ch, lang)
+        staff[lang] = staff.get(lang, 0) + req["staff_needed"].sum()  # x 1 h intervals
+    ratio = pd.Series(staff) / _paid_hours(team)
+    assert ratio.between(0.85, 0.95).all(), ratio.round(3).to_dict()
+    assert 0.87 <= sum(staff.values()) / team["contract_hours"].astype(float).sum() <= 0.93
+
+
+def test_queue_opening_hours_match_the_hours_the_history_is_busy(ws, history):
+    """Contacts arrive only inside a queue's planner.toml window (Berlin time), and each window is
+    tight: its first and last hour get contacts. Queues without a window get contacts every hour."""
+    cfg = load_config(ws)
+    berlin_hour = _local(history, "Europe/Berlin").dt.hour.to_numpy()
+    busy = history.assign(hour=berlin_hour)[history["volume"] > 0]
+    windows = 0
+    for (ch, lang), rows in busy.groupby(["channel", "language"]):
+        hours = set(rows["hour"])
+        window = cfg.open_hours_for(ch, lang)
+        if window is None:
+            assert hours == set(range(24)), (ch, lang)
+            continue
+        windows += 1
+        first, last = window[0].hour, 24 if window[1] == time(23, 59, 59, 999999) else window[1].hour
+        assert window[0].minute == 0 and (window[1].minute == 0 or last == 24)
+        assert min(hours) == first and max(hours) == last - 1, (ch, lang, window, sorted(hours))
+    assert windows == sum(lang != "en" for _, lang in QUEUES)  # every non-English queue has hours
+
+
+def test_berlin_window_of_busy_hours():
+    from planner.demo import _berlin_window
+
+    grid = pd.date_range("2026-01-05T00:00Z", periods=48, freq="h")  # Berlin = UTC+1 in January
+    berlin = grid.tz_convert("Europe/Berlin").hour.to_numpy()
+    assert _berlin_window(grid, (berlin >= 8) & (berlin < 18)) == (8, 18)
+    assert _berlin_window(grid, berlin >= 13) == (13, 24)
+    assert _berlin_window(grid, (berlin >= 20) | (berlin < 2)) is None  # crosses midnight
+    assert _berlin_window(grid, np.ones(48, dtype=bool)) is None
+    assert _berlin_window(grid, (berlin == 9) | (berlin == 15)) == (9, 16)  # covering window
 
 
 # ------------------------------------------------------------------------------- special days
