@@ -16,7 +16,6 @@ cells are then taken from the skills).
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -25,10 +24,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pandas as pd
 
-from planner.config import Config, parse_weekdays
+from planner.config import ISO_639_1, Config, parse_weekdays
 from planner.errors import ConfigError, InputError
-from planner.fileio import write_csv
-from planner.history import _ISO_639_1 as ISO_639_1  # the shared two-letter code list
+from planner.fileio import EXCEL_SUFFIXES, read_table, write_csv
 from planner.timegrid import local_to_utc
 
 
@@ -426,7 +424,7 @@ def read_time_off(path: str | Path | None, agents: Iterable[Agent], config: Conf
         return empty
     _require(p, names, REQUIRED_TIME_OFF_COLUMNS, "time-off file")
     zones = {a.agent_id: a.timezone for a in agents}
-    excel = p.suffix.lower() in (".xlsx", ".xlsm")
+    excel = p.suffix.lower() in EXCEL_SUFFIXES
     problems = _Problems(p, "time-off")
     rows = []
     for row, cells in _rows(raw, names):
@@ -487,56 +485,14 @@ def _to_utc(when: date | datetime, tz: str, end: bool) -> pd.Timestamp:
 
 def _read_table(p: Path, what: str, allow_empty: bool = False) -> tuple[pd.DataFrame | None, dict[str, str]]:
     """Read every cell as stripped text; return the frame and lower-case name -> file column."""
-    if not p.exists():
-        raise InputError(p, f"{what} not found")
-    if not p.is_file():
-        raise InputError(p, f"expected an {what} (.csv or .xlsx), found a folder")
-    suffix = p.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(p, dtype=str, keep_default_na=False, engine="openpyxl")
-        except (OSError, ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as exc:
-            raise InputError(p, f"cannot read this Excel workbook ({type(exc).__name__}: {exc}); "
-                                "expected an .xlsx file with a header row on its first sheet") from None
-    elif suffix in (".csv", ".txt", ".tsv"):
-        frame = _read_csv(p, what, allow_empty)
-        if frame is None:
-            return None, {}
-    else:
-        raise InputError(p, f"unsupported {what} type '{p.suffix}'; expected .csv or .xlsx")
+    frame = read_table(p, what, f"a header row with {', '.join(REQUIRED_AGENT_COLUMNS)}", allow_empty=allow_empty)
     if frame.columns.empty:
-        if allow_empty:
-            return None, {}
-        raise InputError(p, f"the {what} is empty; expected a header row with {', '.join(REQUIRED_AGENT_COLUMNS)}")
-    frame = frame.fillna("").astype(str)
+        return None, {}
+    frame = frame.astype(str)
     names: dict[str, str] = {}
     for col in frame.columns:
         names.setdefault(str(col).strip().lower(), col)
     return frame, names
-
-
-def _read_csv(p: Path, what: str, allow_empty: bool) -> pd.DataFrame | None:
-    try:
-        with open(p, "rb") as fh:
-            first = fh.readline().decode("utf-8-sig", errors="replace")
-    except OSError as exc:
-        raise InputError(p, f"cannot read the {what}: {exc.strerror or exc}") from None
-    if not first.strip():
-        if allow_empty:
-            return None
-        raise InputError(p, f"the {what} is empty; expected a header row with {', '.join(REQUIRED_AGENT_COLUMNS)}")
-    sep = max([",", ";", "\t"], key=first.count)
-    try:
-        return pd.read_csv(p, sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                           encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(p, f"the {what} is not UTF-8 text; save it as 'CSV UTF-8'") from None
-    except (pd.errors.ParserError, ValueError, OSError) as exc:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if m:
-            raise InputError(p, f"has {m.group(3)} fields where the header has {m.group(1)}; expected one value "
-                                "per column (quote values that contain the separator)", row=int(m.group(2))) from None
-        raise InputError(p, f"cannot read the {what} as CSV: {str(exc).strip()}") from None
 
 
 def _require(p: Path, names: dict[str, str], required: list[str], what: str) -> None:

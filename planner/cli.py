@@ -133,6 +133,18 @@ def _echo_written(paths: list[Path]) -> None:
         click.echo(f"Wrote {p}")
 
 
+def _plan_and_report(workspace: Path, week: str, time_limit: float | None, workers: int | None,
+                     seed: int | None, skip_bad_rows: bool = False) -> None:
+    """Run the whole plan of a workspace and print its summary."""
+    from planner.plan import run_plan
+
+    ws = _workspace(workspace, time_limit, workers, seed)
+    run = run_plan(ws.root, week, config=ws.config, skip_bad_rows=skip_bad_rows, progress=_progress)
+    _echo_notes(run.notes)
+    _echo_roster_summary(run.roster, run.evaluation, ws.config, run.checks)
+    _echo_written(run.written)
+
+
 # ------------------------------------------------------------------------------------ commands
 
 
@@ -158,18 +170,13 @@ def demo(folder: Path, week: str | None, agents: int, history_weeks: int, overwr
       planner demo /tmp/wfm --agents 40 --time-limit 10
     """
     from planner.demo import write_demo_workspace
-    from planner.plan import run_plan
 
     week = _week(week)
     written = write_demo_workspace(folder, week=week, agents=agents, history_weeks=history_weeks,
                                    overwrite=overwrite)
     for p in written:
         click.echo(f"Created {p}", err=True)
-    ws = _workspace(folder, time_limit, workers, seed)
-    run = run_plan(ws.root, week, config=ws.config, progress=_progress)
-    _echo_notes(run.notes)
-    _echo_roster_summary(run.roster, run.evaluation, ws.config, run.checks)
-    _echo_written(run.written)
+    _plan_and_report(folder, week, time_limit, workers, seed)
 
 
 @main.command()
@@ -186,13 +193,7 @@ def plan(workspace: Path, week: str | None, time_limit: float | None, workers: i
     Example:
       planner plan --week 2026-W49 --time-limit 60
     """
-    from planner.plan import run_plan
-
-    ws = _workspace(workspace, time_limit, workers, seed)
-    run = run_plan(ws.root, _week(week), config=ws.config, skip_bad_rows=skip_bad_rows, progress=_progress)
-    _echo_notes(run.notes)
-    _echo_roster_summary(run.roster, run.evaluation, ws.config, run.checks)
-    _echo_written(run.written)
+    _plan_and_report(workspace, _week(week), time_limit, workers, seed, skip_bad_rows)
 
 
 @main.command()

@@ -118,7 +118,7 @@ def erlang_b(agents: float, load_erlangs: float) -> float:
 
 
 def erlang_c(agents: float, load_erlangs: float) -> float:
-    """Return the Erlang C probability that a contact waits (1 when agents <= load)."""
+    """Return the Erlang C probability that a contact waits (1 when agents <= load; agents may be fractional)."""
     n = _number("agents", agents)
     a = _number("load_erlangs", load_erlangs)
     if a == 0.0:
@@ -397,15 +397,8 @@ def _log_inv_erlang_b(x: np.ndarray, a: np.ndarray) -> np.ndarray:
 
 
 def erlang_c_frac(agents: float, load_erlangs: float) -> float:
-    """Return the Erlang C probability of waiting for a fractional number of agents."""
-    n = _number("agents", agents)
-    a = _number("load_erlangs", load_erlangs)
-    if a == 0.0:
-        return 0.0
-    if n <= a:
-        return 1.0
-    b = float(erlang_b_array(np.array([n]), np.array([a]))[0])
-    return n * b / (n - a * (1.0 - b))
+    """Return the Erlang C probability of waiting for a fractional number of agents (as `erlang_c`)."""
+    return erlang_c(agents, load_erlangs)
 
 
 def service_level_frac(agents: float, load_erlangs: float, aht_s: float, answer_s: float) -> float:

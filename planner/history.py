@@ -47,7 +47,6 @@ errors: contacts may arrive in the same second.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -56,9 +55,9 @@ import numpy as np
 import pandas as pd
 
 from planner import columns as C
-from planner.config import Config
+from planner.config import ISO_639_1, Config
 from planner.errors import InputError
-from planner.fileio import atomic_path
+from planner.fileio import atomic_path, read_table
 from planner.timegrid import floor_to_grid, grid_phase_minutes, open_mask
 
 CONTACTS = "contacts"
@@ -73,14 +72,6 @@ _LAYOUTS = {
 }
 _NA_TOKENS = frozenset({"", "nan", "na", "n/a", "null", "none"})
 _OFFSET_RE = re.compile(r"\d\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?)\s*$")  # on the last 9 characters of a date-time
-# ISO 639-1 (2002), the two-letter language codes
-_ISO_639_1 = frozenset("""
-aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
-ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik
-io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml
-mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd
-se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi
-vo wa wo xh yi yo za zh zu""".split())
 
 
 @dataclass(frozen=True)
@@ -220,49 +211,9 @@ def write_rejected(rejected: pd.DataFrame, path: str | Path) -> Path:
 
 def _read_table(p: Path) -> pd.DataFrame:
     """Read every cell as text ("" when empty), keeping blank rows so row numbers hold."""
-    if not p.exists():
-        raise InputError(p, "history file not found")
-    if not p.is_file():
-        raise InputError(p, "expected a history file (.csv or .xlsx), found a folder")
-    suffix = p.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(p, dtype=str, keep_default_na=False, engine="openpyxl")
-        except (OSError, ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile) as exc:
-            raise InputError(p, f"cannot read this Excel workbook ({type(exc).__name__}: {exc}); "
-                                "expected an .xlsx file with a header row on its first sheet") from None
-    elif suffix in (".csv", ".txt", ".tsv"):
-        frame = _read_csv(p)
-    else:
-        raise InputError(p, f"unsupported history file type '{p.suffix}'; expected .csv or .xlsx")
-    if frame.columns.empty:
-        raise InputError(p, "the history file is empty; expected a header row and data rows")
+    frame = read_table(p, "history file", "a header row and data rows")
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.fillna("")
-
-
-def _read_csv(p: Path) -> pd.DataFrame:
-    try:
-        with open(p, "rb") as fh:
-            first = fh.readline().decode("utf-8-sig", errors="replace")
-    except OSError as exc:
-        raise InputError(p, f"cannot read the history file: {exc.strerror or exc}") from None
-    if not first.strip():
-        raise InputError(p, "the history file is empty; expected a header row and data rows")
-    sep = max([",", ";", "\t"], key=first.count)
-    try:
-        return pd.read_csv(p, sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                           encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        raise InputError(p, "the history file is empty; expected a header row and data rows") from None
-    except UnicodeDecodeError:
-        raise InputError(p, "the history file is not UTF-8 text; save it as 'CSV UTF-8'") from None
-    except (pd.errors.ParserError, ValueError, OSError) as exc:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if m:
-            raise InputError(p, f"has {m.group(3)} fields where the header has {m.group(1)}; expected one value "
-                                "per column (quote values that contain the separator)", row=int(m.group(2))) from None
-        raise InputError(p, f"cannot read the history as CSV: {str(exc).strip()}") from None
+    return frame
 
 
 def _detect_kind(raw: pd.DataFrame, p: Path, mapping: Mapping[str, str]) -> tuple[str, dict[str, str]]:
@@ -457,7 +408,7 @@ def _check_language(rejects: _Rejects, language: pd.Series, config: Config) -> N
         rejects.add(~language.isin(allowed), "language",
                     f"unknown language; expected one of {', '.join(allowed)} (team.languages in planner.toml)")
     else:
-        rejects.add(~language.isin(_ISO_639_1), "language",
+        rejects.add(~language.isin(ISO_639_1), "language",
                     "not an ISO 639-1 language code; expected a two-letter code like en, de or es")
 
 
