@@ -1,0 +1,141 @@
+"""A fast roster by best responses, agent by agent: the solver's hint and a per-agent feasibility check.
+
+Round 0 gives each agent in turn the week that satisfies all of its hard rules and
+serves the most of the demand still uncovered; later rounds take each agent out again
+and give it its best week against everybody else's (a large-neighbourhood search whose
+neighbourhoods are single agents). Each agent's week is solved exactly as a tiny CP-SAT
+model holding only that agent, with the marginal value of every interval it could
+work: the next unit of shortfall it removes (convex: the k-th agent short costs k x
+weight x channel priority) or the surplus it adds, plus its own soft wishes.
+Hard rules concern one agent at a time, so an agent whose tiny model is infeasible
+makes the whole roster infeasible, and no other agent does.
+"""
+from __future__ import annotations
+
+import time as _time
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from planner.roster.model import RosterModel
+
+MAX_PIECE = 4  # the shortfall cost grows with its size up to this many agents short, then linearly
+
+
+def agent_submodel(rm: RosterModel, aid: str) -> RosterModel:
+    """Return a fresh model holding only agent `aid`'s candidate shifts (no rules yet)."""
+    sub = RosterModel(cp_model.CpModel(), rm.config, rm.week, {aid: rm.agents[aid]}, rm.grid,
+                      {aid: rm.candidates[aid]}, {aid: rm.dates[aid]})
+    sub.prev_dates = {aid: rm.prev_dates.get(aid, set())}
+    sub.contracts = {aid: rm.contracts[aid]}
+    for i, c in enumerate(rm.candidates[aid]):
+        sub.x[aid, i] = sub.model.new_bool_var(f"shift[{aid},{i}]")
+        sub.by_day.setdefault((aid, c.local_date), []).append(i)
+    return sub
+
+
+class _Coverage:
+    """Agents counted per (queue, interval) and the marginal objective of one more or one less."""
+
+    def __init__(self, rm: RosterModel):
+        w = rm.config.rules.weights
+        self.need = rm.need
+        self.count: dict = defaultdict(int)
+        self.unit = {q: rm.cost(w.shortfall * (rm.config.channels[q[0]].priority
+                                               if q[0] in rm.config.channels else 1.0))
+                     for q, _ in rm.need}
+        self.surplus = rm.cost(w.surplus)
+
+    def gain(self, q, t) -> int:
+        """Return the objective saved by one more agent on queue q in interval t (negative: surplus)."""
+        short = self.need.get((q, t), 0) - self.count[q, t]
+        return self.unit[q] * min(short, MAX_PIECE) if short > 0 else -self.surplus
+
+    def best_queue(self, skills, t):
+        return max(skills, key=lambda q: (self.gain(q, t), q))
+
+
+def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 5.0,
+                         ) -> tuple[dict[str, list[int]], list[str], int, dict[tuple, int]]:
+    """Return (chosen candidates per agent, agents whose hard rules admit no week, rounds run, allocation).
+
+    The allocation counts agents per (skill profile, queue, interval), as the rounds left them.
+
+    Round 0 always completes; further rounds run while they improve and time is left.
+    """
+    from planner.roster.rules import (add_hard_rules, penalise_preferred_start, penalise_split_days_off,
+                                      penalise_unfair_late_shifts, penalise_unfair_weekends)
+
+    started = _time.perf_counter()
+    cov = _Coverage(rm)
+    chosen: dict[str, list[int]] = {}
+    served: dict[str, list[tuple]] = {}
+    infeasible: list[str] = []
+    subs: dict[str, tuple] = {}
+    # scarce agents first: fewer candidate shifts means fewer ways to place them
+    order = sorted(rm.candidates, key=lambda a: (len(rm.candidates[a]), a))
+    rounds = 0
+    while True:
+        changed = 0
+        for aid in order:
+            if aid in infeasible:
+                continue
+            skills = rm.agents[aid].skill_profile
+            cands = rm.candidates[aid]
+            for q, t in served.get(aid, []):
+                cov.count[q, t] -= 1
+            if aid not in subs:
+                sub = agent_submodel(rm, aid)
+                add_hard_rules(sub)
+                for rule in (penalise_split_days_off, penalise_preferred_start, penalise_unfair_weekends,
+                             penalise_unfair_late_shifts):
+                    rule(sub)
+                subs[aid] = (sub, sum(c * e for c, e in sub.penalties if c))
+            sub, wishes = subs[aid]
+            value = [sum(max(cov.gain(q, t) for q in skills) for t in c.intervals) for c in cands]
+            sub.model.clear_hints()
+            for i in range(len(cands)):
+                sub.model.add_hint(sub.x[aid, i], i in chosen.get(aid, ()))
+            sub.model.maximize(sum(v * sub.x[aid, i] for i, v in enumerate(value) if v) - wishes)
+            solver = cp_model.CpSolver()
+            solver.parameters.max_time_in_seconds = 2.0
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = seed
+            status = solver.solve(sub.model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                if status == cp_model.INFEASIBLE:
+                    infeasible.append(aid)
+                chosen[aid], served[aid] = [], []
+                continue
+            picks = [i for i in range(len(cands)) if solver.boolean_value(sub.x[aid, i])]
+            if picks != chosen.get(aid):
+                changed += 1
+            chosen[aid] = picks
+            served[aid] = []
+            for i in picks:
+                for t in cands[i].intervals:
+                    q = cov.best_queue(skills, t)
+                    cov.count[q, t] += 1
+                    served[aid].append((q, t))
+        rounds += 1
+        if infeasible or not changed or _time.perf_counter() - started > time_budget_s:
+            break
+    counts: dict[tuple, int] = defaultdict(int)
+    for aid, pairs in served.items():
+        for q, t in pairs:
+            counts[rm.agents[aid].skill_profile, q, t] += 1
+    return chosen, sorted(infeasible), rounds, counts
+
+
+def hint_allocation(rm: RosterModel, chosen: dict[str, list[int]]) -> dict[tuple, int]:
+    """Return allocation counts per (profile, queue, interval) for the chosen shifts, greedily by marginal gain."""
+    cov = _Coverage(rm)
+    counts: dict[tuple, int] = defaultdict(int)
+    for aid in sorted(chosen):
+        prof = rm.agents[aid].skill_profile
+        for i in chosen[aid]:
+            for t in rm.candidates[aid][i].intervals:
+                q = cov.best_queue(prof, t)
+                cov.count[q, t] += 1
+                counts[prof, q, t] += 1
+    return counts

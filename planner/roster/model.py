@@ -1,0 +1,135 @@
+"""The CP-SAT roster model: one boolean per agent x candidate shift, coverage per skill profile.
+
+Decision: for each agent and local day, one candidate shift (start x length x break
+position) or a day off. Coverage is counted per skill profile (agents with the same
+skill set): integer allocation variables move a profile's working agents onto its
+queues in each interval, so the coverage part grows with profiles, not agents.
+The rules themselves live in planner.roster.rules, one function each.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from planner.agents import Agent
+from planner.config import Config
+from planner.roster.shifts import CandidateShift, WeekContract, agent_local_dates, candidate_shifts, week_contract
+from planner.timegrid import week_grid
+
+COST_SCALE = 600  # objective units per objective point (keeps per-minute weights integral)
+
+Queue = tuple[str, str]
+Profile = tuple[Queue, ...]
+
+
+@dataclass
+class RosterModel:
+    """A CP-SAT model of one week's roster with its variables in sparse dicts keyed by tuples."""
+
+    model: cp_model.CpModel
+    config: Config
+    week: str
+    agents: dict[str, Agent]
+    grid: pd.DatetimeIndex
+    candidates: dict[str, list[CandidateShift]]
+    dates: dict[str, list[date]]  # every local date of the agent that overlaps the week
+    x: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)  # (agent, candidate) -> worked
+    by_day: dict[tuple[str, date], list[int]] = field(default_factory=dict)  # (agent, date) -> candidates
+    need: dict[tuple[Queue, int], int] = field(default_factory=dict)  # (queue, interval) -> staff needed
+    profiles: dict[Profile, list[str]] = field(default_factory=dict)  # skill profile -> agent ids
+    alloc: dict[tuple[Profile, Queue, int], Any] = field(default_factory=dict)  # agents of profile on queue
+    prev_dates: dict[str, set[date]] = field(default_factory=dict)  # last week's worked local dates
+    penalties: list[tuple[int, Any]] = field(default_factory=list)  # (coefficient, expression)
+    contracts: dict[str, WeekContract] = field(default_factory=dict)  # the week's hours and days after leave
+    short_vars: dict[tuple[Queue, int], list] = field(default_factory=dict)  # convex shortfall pieces
+    surplus_vars: dict[tuple[Queue, int], Any] = field(default_factory=dict)
+    day_vars: dict[tuple[str, date], cp_model.IntVar] = field(default_factory=dict)  # (agent, date) -> works
+
+    def work(self, agent_id: str, day: date) -> Any:
+        """Return the 0/1 expression "agent works on local `day`"."""
+        return sum(self.x[agent_id, i] for i in self.by_day.get((agent_id, day), []))
+
+    def works(self, agent_id: str, day: date) -> cp_model.IntVar:
+        """Return a boolean equal to "agent works on local `day`" (created on first use)."""
+        key = (agent_id, day)
+        if key not in self.day_vars:
+            v = self.model.new_bool_var(f"works[{agent_id},{day}]")
+            self.model.add(v == sum(self.x[agent_id, i] for i in self.by_day[key]))
+            self.day_vars[key] = v
+        return self.day_vars[key]
+
+    def cost(self, weight: float) -> int:
+        """Return an objective coefficient for a weight in objective points."""
+        return int(round(weight * COST_SCALE))
+
+
+def time_off_spans(time_off: pd.DataFrame | None) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]]:
+    """Return approved time off as agent_id -> [(start UTC, end UTC)]."""
+    spans: dict[str, list] = defaultdict(list)
+    if time_off is None or len(time_off) == 0:
+        return spans
+    for row in time_off.itertuples(index=False):
+        s, e = pd.Timestamp(row.start_utc), pd.Timestamp(row.end_utc)
+        s = s.tz_localize("UTC") if s.tzinfo is None else s.tz_convert("UTC")
+        e = e.tz_localize("UTC") if e.tzinfo is None else e.tz_convert("UTC")
+        spans[str(row.agent_id)].append((s, e))
+    return spans
+
+
+def previous_by_agent(previous: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """Split last week's shifts by agent."""
+    if previous is None or len(previous) == 0:
+        return {}
+    return {str(a): g for a, g in previous.groupby("agent_id", sort=True)}
+
+
+def demand(requirements: pd.DataFrame, grid: pd.DatetimeIndex) -> dict[tuple[Queue, int], int]:
+    """Return staff_needed per (queue, grid interval index); rows off the grid are ignored."""
+    if requirements is None or len(requirements) == 0:
+        return {}
+    pos = {t: i for i, t in enumerate(grid)}
+    req = requirements.groupby(["channel", "language", "interval_start"], sort=True)["staff_needed"].sum()
+    out: dict[tuple[Queue, int], int] = {}
+    for (ch, lang, t), v in req.items():
+        i = pos.get(pd.Timestamp(t).tz_convert("UTC") if pd.Timestamp(t).tzinfo else pd.Timestamp(t, tz="UTC"))
+        if i is not None and v > 0:
+            out[(str(ch), str(lang)), i] = int(round(v))
+    return out
+
+
+def new_roster_model(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: Config, week: str, *,
+                     time_off: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
+                     breaks: str = "all", keep: dict[str, set[tuple]] | None = None) -> RosterModel:
+    """Create the variables of the model: candidate shifts, profiles and demand (no rules yet).
+
+    breaks: "all" break positions or only the "middle" one; keep: if given, only the
+    candidates whose (local_date, start_m, paid_minutes) is in keep[agent_id] (the
+    break-placement stage, once the shifts are chosen).
+    """
+    grid = week_grid(week, config.team.home_timezone, config.team.interval_minutes)
+    spans = time_off_spans(time_off)
+    prev = previous_by_agent(previous)
+    clocks: dict = {}
+    rm = RosterModel(cp_model.CpModel(), config, week, {a.agent_id: a for a in agents}, grid, {}, {})
+    for a in sorted(agents, key=lambda a: a.agent_id):
+        cands = candidate_shifts(a, config, week, spans.get(a.agent_id, []), prev.get(a.agent_id), breaks, clocks)
+        if keep is not None:
+            mine = keep.get(a.agent_id, set())
+            cands = [c for c in cands if (c.local_date, c.start_m, c.paid_minutes) in mine]
+        rm.candidates[a.agent_id] = cands
+        rm.contracts[a.agent_id] = week_contract(a, week, config.team.home_timezone, spans.get(a.agent_id, []))
+        rm.dates[a.agent_id] = agent_local_dates(a, week, config.team.home_timezone)
+        rm.prev_dates[a.agent_id] = {pd.Timestamp(d).date() for d in prev[a.agent_id]["local_date"]} \
+            if a.agent_id in prev else set()
+        for i, c in enumerate(cands):
+            rm.x[a.agent_id, i] = rm.model.new_bool_var(f"shift[{a.agent_id},{c.local_date},{c.start_local_min},"
+                                                        f"{c.paid_minutes},{c.break_m}]")
+            rm.by_day.setdefault((a.agent_id, c.local_date), []).append(i)
+        rm.profiles.setdefault(a.skill_profile, []).append(a.agent_id)
+    rm.need = demand(requirements, grid)
+    return rm

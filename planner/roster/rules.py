@@ -1,0 +1,235 @@
+"""The roster rules: one function per rule, each adding its constraints or penalty terms.
+
+Hard rules add constraints and return nothing; soft rules append (coefficient, expression)
+terms to `rm.penalties`. Availability, approved time off, fixed days off and night
+work are hard rules applied earlier, when candidate shifts are generated
+(planner.roster.shifts); rest and one shift per day against last week's roster too.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from planner.roster.model import RosterModel
+
+HARD_RULES = ("one_shift_per_day", "min_rest", "weekly_hours", "days_per_week", "max_consecutive_days")
+
+
+def add_one_shift_per_day(rm: RosterModel, agent_ids=None) -> None:
+    """An agent works at most one shift per local calendar day."""
+    for (aid, _day), idx in rm.by_day.items():
+        if (agent_ids is None or aid in agent_ids) and len(idx) > 1:
+            rm.model.add_at_most_one(rm.x[aid, i] for i in idx)
+
+
+def add_min_rest(rm: RosterModel, agent_ids=None) -> None:
+    """Consecutive shifts of an agent are at least rules.min_rest_hours apart (end to start)."""
+    rest = int(round(rm.config.rules.min_rest_hours * 60))
+    for aid in rm.candidates if agent_ids is None else agent_ids:
+        cands = rm.candidates[aid]
+        days = sorted({c.local_date for c in cands})
+        for j, later in enumerate(days):
+            later_idx = rm.by_day[aid, later]
+            first_start = min(cands[i].start_m for i in later_idx)
+            for earlier in days[:j]:
+                early_idx = rm.by_day[aid, earlier]
+                if max(cands[i].end_m for i in early_idx) + rest <= first_start:
+                    continue  # no shift of the earlier day can come too close
+                # if both days are worked: start(later) - end(earlier) >= rest
+                start = sum(cands[i].start_m * rm.x[aid, i] for i in later_idx)
+                end = sum(cands[i].end_m * rm.x[aid, i] for i in early_idx)
+                rm.model.add(start - end >= rest).only_enforce_if([rm.works(aid, earlier), rm.works(aid, later)])
+
+
+def add_weekly_hours(rm: RosterModel, agent_ids=None) -> None:
+    """Paid hours of the week lie within the agent's [min_hours, max_hours], less approved leave."""
+    for aid in rm.candidates if agent_ids is None else agent_ids:
+        contract = rm.contracts[aid]
+        paid = sum(c.paid_minutes * rm.x[aid, i] for i, c in enumerate(rm.candidates[aid]))
+        rm.model.add(paid >= contract.min_minutes)
+        rm.model.add(paid <= contract.max_minutes)
+
+
+def add_days_per_week(rm: RosterModel, agent_ids=None) -> None:
+    """An agent with a days_per_week contract works exactly that many days, less whole days of leave."""
+    for aid in rm.candidates if agent_ids is None else agent_ids:
+        days = rm.contracts[aid].days
+        if days is not None:
+            rm.model.add(sum(rm.x[aid, i] for i in range(len(rm.candidates[aid]))) == days)
+
+
+def add_max_consecutive_days(rm: RosterModel, agent_ids=None) -> None:
+    """No more than rules.max_consecutive_days working days in a row, counting last week's roster."""
+    m = rm.config.rules.max_consecutive_days
+    for aid in rm.candidates if agent_ids is None else agent_ids:
+        dates = rm.dates[aid]
+        if not dates:
+            continue
+        prev = rm.prev_dates.get(aid, set())
+        first = dates[0] - timedelta(days=m)
+        while first <= dates[-1]:
+            window = [first + timedelta(days=k) for k in range(m + 1)]
+            fixed = sum(1 for d in window if d in prev)
+            free = [d for d in window if (aid, d) in rm.by_day]
+            if free and fixed + len(free) > m:
+                rm.model.add(sum(rm.work(aid, d) for d in free) <= m - fixed)
+            first += timedelta(days=1)
+
+
+def add_coverage(rm: RosterModel) -> None:
+    """Each working agent serves one of its queues per interval; shortfall costs convexly, surplus linearly."""
+    w = rm.config.rules.weights
+    working: dict[tuple, list] = defaultdict(list)
+    for aid, cands in rm.candidates.items():
+        prof = rm.agents[aid].skill_profile
+        for i, c in enumerate(cands):
+            for t in c.intervals:
+                working[prof, t].append(rm.x[aid, i])
+    covered: dict[tuple, list] = defaultdict(list)
+    for (prof, t), xs in sorted(working.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if len(prof) == 1:
+            rm.alloc[prof, prof[0], t] = sum(xs)
+            covered[prof[0], t].append(sum(xs))
+            continue
+        parts = []
+        for q in prof:
+            v = rm.model.new_int_var(0, len(xs), f"alloc[{'|'.join(map(':'.join, prof))},{':'.join(q)},{t}]")
+            rm.alloc[prof, q, t] = v
+            covered[q, t].append(v)
+            parts.append(v)
+        rm.model.add(sum(parts) == sum(xs))
+    keys = sorted(set(covered) | set(rm.need))
+    for q, t in keys:
+        cov = sum(covered.get((q, t), []))
+        need = rm.need.get((q, t), 0)
+        prio = rm.config.channels[q[0]].priority if q[0] in rm.config.channels else 1.0
+        if need <= 0:
+            if covered.get((q, t)):
+                rm.penalties.append((rm.cost(w.surplus), cov))
+            continue
+        pieces = []
+        for k in range(1, min(need, 3) + 1):  # the k-th agent short costs k x weight
+            s = rm.model.new_bool_var(f"short{k}[{':'.join(q)},{t}]")
+            pieces.append(s)
+            rm.penalties.append((rm.cost(w.shortfall * prio * k), s))
+        if need > 3:
+            s = rm.model.new_int_var(0, need - 3, f"short4+[{':'.join(q)},{t}]")
+            pieces.append(s)
+            rm.penalties.append((rm.cost(w.shortfall * prio * 4), s))
+        for k, (a, b) in enumerate(zip(pieces, pieces[1:])):  # fill the pieces in order
+            rm.model.add(b <= a * (need - 3 if k == 2 else 1))
+        rm.short_vars[q, t] = pieces
+        if covered.get((q, t)):
+            surplus = rm.model.new_int_var(0, len(rm.agents), f"surplus[{':'.join(q)},{t}]")
+            rm.surplus_vars[q, t] = surplus
+            rm.penalties.append((rm.cost(w.surplus), surplus))
+            rm.model.add(cov + sum(pieces) - surplus == need)
+        else:
+            for s in pieces:
+                rm.model.add(s == 1)
+
+
+def penalise_split_days_off(rm: RosterModel) -> None:
+    """Prefer days off together: each lone day off between two working days costs weights.days_off_together."""
+    weight = rm.config.rules.weights.days_off_together
+    if not rm.config.rules.days_off_together or weight <= 0:
+        return
+    for aid, dates in rm.dates.items():
+        for d0, d1, d2 in zip(dates, dates[1:], dates[2:]):
+            if (aid, d0) in rm.by_day and (aid, d2) in rm.by_day:
+                z = rm.model.new_bool_var(f"lone_day_off[{aid},{d1}]")
+                rm.model.add(rm.work(aid, d0) - rm.work(aid, d1) + rm.work(aid, d2) - 1 <= z)
+                rm.penalties.append((rm.cost(weight), z))
+
+
+def penalise_unstable_starts(rm: RosterModel) -> None:
+    """Prefer stable start times: each hour a day's start is away from the agent's usual start costs weights.stable_start."""
+    weight = rm.config.rules.weights.stable_start
+    if weight <= 0:
+        return
+    big = 1440
+    for aid, cands in rm.candidates.items():
+        days = sorted({c.local_date for c in cands})
+        if len(days) < 2:
+            continue
+        anchor = rm.model.new_int_var(0, 1439, f"usual_start[{aid}]")
+        for d in days:
+            idx = rm.by_day[aid, d]
+            start = sum(cands[i].start_local_min * rm.x[aid, i] for i in idx)
+            worked = sum(rm.x[aid, i] for i in idx)
+            dev = rm.model.new_int_var(0, big, f"start_change[{aid},{d}]")
+            rm.model.add(dev >= start - anchor - big * (1 - worked))
+            rm.model.add(dev >= anchor - start - big * (1 - worked))
+            rm.penalties.append((rm.cost(weight / 60), dev))
+
+
+def penalise_preferred_start(rm: RosterModel) -> None:
+    """Prefer the agent's preferred start: each hour away costs weights.preferred_start."""
+    weight = rm.config.rules.weights.preferred_start
+    if weight <= 0:
+        return
+    for aid, cands in rm.candidates.items():
+        pref = rm.agents[aid].preferred_start
+        if pref is None:
+            continue
+        p = pref.hour * 60 + pref.minute
+        for i, c in enumerate(cands):
+            off = abs(c.start_local_min - p)
+            off = min(off, 1440 - off)
+            if off:
+                rm.penalties.append((rm.cost(weight * off / 60), rm.x[aid, i]))
+
+
+LATE_END_MIN = 20 * 60  # a late shift ends after 20:00 local
+LATE_SHARE = 2  # late or night shifts per agent and week within the fair share
+
+
+def penalise_unfair_weekends(rm: RosterModel) -> None:
+    """Share weekends: working both Saturday and Sunday costs weights.fairness."""
+    weight = rm.config.rules.weights.fairness
+    if weight <= 0:
+        return
+    for aid, dates in rm.dates.items():
+        sat = [d for d in dates if d.weekday() == 5 and (aid, d) in rm.by_day]
+        for d in sat:
+            sun = d + timedelta(days=1)
+            if (aid, sun) in rm.by_day:
+                z = rm.model.new_bool_var(f"full_weekend[{aid},{d}]")
+                rm.model.add(rm.work(aid, d) + rm.work(aid, sun) - 1 <= z)
+                rm.penalties.append((rm.cost(weight), z))
+
+
+def penalise_unfair_late_shifts(rm: RosterModel) -> None:
+    """Share late and night shifts: each beyond LATE_SHARE a week costs weights.fairness (night_ok agents exempt)."""
+    weight = rm.config.rules.weights.fairness
+    if weight <= 0:
+        return
+    for aid, cands in rm.candidates.items():
+        if rm.agents[aid].night_ok:
+            continue  # night specialists work nights by contract
+        late = [i for i, c in enumerate(cands) if c.start_local_min + c.paid_minutes > LATE_END_MIN]
+        if len({cands[i].local_date for i in late}) <= LATE_SHARE:
+            continue
+        z = rm.model.new_int_var(0, 7, f"late_beyond_share[{aid}]")
+        rm.model.add(sum(rm.x[aid, i] for i in late) - LATE_SHARE <= z)
+        rm.penalties.append((rm.cost(weight), z))
+
+
+def add_hard_rules(rm: RosterModel, agent_ids=None, skip: tuple[str, ...] = ()) -> None:
+    """Add every hard rule (except those named in `skip`) for the given agents (default: all)."""
+    rules = {"one_shift_per_day": add_one_shift_per_day, "min_rest": add_min_rest,
+             "weekly_hours": add_weekly_hours, "days_per_week": add_days_per_week,
+             "max_consecutive_days": add_max_consecutive_days}
+    for name in HARD_RULES:
+        if name not in skip:
+            rules[name](rm, agent_ids)
+
+
+def add_soft_rules(rm: RosterModel) -> None:
+    """Add coverage and every soft rule's penalty terms."""
+    add_coverage(rm)
+    penalise_split_days_off(rm)
+    penalise_unstable_starts(rm)
+    penalise_preferred_start(rm)
+    penalise_unfair_weekends(rm)
+    penalise_unfair_late_shifts(rm)

@@ -1,0 +1,276 @@
+"""Candidate shifts per agent and local day, generated in the agent's own time zone.
+
+A shift belongs to the local calendar day it starts on, even when it ends after
+midnight, and lasts its stated length in real (UTC) time, also on DST-change days.
+A shift belongs to the planning week in which it starts (UTC start within the week).
+
+Coverage convention: a shift covers a grid interval only if the agent works the
+whole interval (outside the break). When an agent's zone is offset by :30 (or :45)
+from the grid, the partially worked first and last intervals count for nothing, so
+the roster never overstates coverage; the paid hours still count in full.
+
+Breaks: a shift of at least `rules.break_min_shift_hours` gets one break of
+`rules.break_minutes`, starting on the grid within one hour of the shift's middle,
+at whole-hour steps (hourly grid: 2-3 positions), so breaks can be staggered.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Iterable
+
+import pandas as pd
+
+from planner.agents import Agent
+from planner.config import Config
+from planner.timegrid import local_to_utc, week_bounds
+
+NIGHT_END_MIN = 6 * 60  # night_ok=False: no work between 00:00 and 06:00 local
+BREAK_WINDOW_MIN = 60  # the break starts within this many minutes of the shift's middle
+
+
+@dataclass(frozen=True)
+class CandidateShift:
+    """One possible shift of one agent: start, stated length and break, in minutes from the week start."""
+
+    agent_id: str
+    local_date: date
+    start_m: int  # minutes after the week's UTC start
+    paid_minutes: int
+    break_m: int | None  # break start, minutes after the week's UTC start (None: no break)
+    break_minutes: int
+    start_local_min: int  # wall-clock minutes after local midnight of local_date
+    intervals: tuple[int, ...]  # week-grid interval indices fully worked outside the break
+    week_start: pd.Timestamp
+
+    @property
+    def end_m(self) -> int:
+        return self.start_m + self.paid_minutes
+
+    @property
+    def start_utc(self) -> pd.Timestamp:
+        return self.week_start + pd.Timedelta(minutes=self.start_m)
+
+    @property
+    def end_utc(self) -> pd.Timestamp:
+        return self.week_start + pd.Timedelta(minutes=self.end_m)
+
+    @property
+    def break_start_utc(self) -> pd.Timestamp | None:
+        return None if self.break_m is None else self.week_start + pd.Timedelta(minutes=self.break_m)
+
+    @property
+    def break_end_utc(self) -> pd.Timestamp | None:
+        return None if self.break_m is None else self.week_start + pd.Timedelta(
+            minutes=self.break_m + self.break_minutes)
+
+
+def clock_minutes(t: time | None) -> int | None:
+    """Return a local clock time as minutes after midnight (23:59:59.999 -> 1440)."""
+    if t is None:
+        return None
+    if t == time(23, 59, 59, 999999):
+        return 1440
+    return t.hour * 60 + t.minute
+
+
+def agent_local_dates(agent: Agent, week: str, home_tz: str) -> list[date]:
+    """Return the agent's local dates on which a shift could start inside the week."""
+    start, end = week_bounds(week, home_tz)
+    first = start.tz_convert(agent.timezone).date()
+    last = (end - pd.Timedelta(seconds=1)).tz_convert(agent.timezone).date()
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def availability_bounds(agent: Agent, day: date, start_min: int, tz_cache: "_LocalClock"):
+    """Return (earliest start UTC, latest end UTC) for a shift starting at `start_min` on `day`, or None."""
+    es, le = clock_minutes(agent.earliest_start), clock_minutes(agent.latest_end)
+    if es is None and le is None:
+        return tz_cache(day, 0), None
+    if es is None:
+        es = 0
+    if le is None:
+        return (tz_cache(day, es), None) if start_min >= es else None
+    if le > es:  # same-day window
+        return (tz_cache(day, es), tz_cache(day, le)) if start_min >= es else None
+    # window across midnight, e.g. 22:00-06:00: the evening part, or the early-morning tail
+    if start_min >= es:
+        return tz_cache(day, es), tz_cache(day, 1440 + le)
+    if start_min < le:
+        return tz_cache(day, 0), tz_cache(day, le)
+    return None
+
+
+class _LocalClock:
+    """Memoised local wall-clock -> UTC conversion for one zone (per call, no globals)."""
+
+    def __init__(self, tz: str):
+        self.tz = tz
+        self.memo: dict[tuple[date, int], pd.Timestamp] = {}
+
+    def __call__(self, day: date, minutes: int) -> pd.Timestamp:
+        key = (day, minutes)
+        if key not in self.memo:
+            self.memo[key] = local_to_utc(day, minutes, self.tz)
+        return self.memo[key]
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def break_positions(start_m: int, paid_minutes: int, config: Config, mode: str = "all") -> list[int | None]:
+    """Return the allowed break starts (minutes from the week start) of a shift, or [None] without a break.
+
+    mode "all": every grid-aligned whole-hour position within BREAK_WINDOW_MIN of the
+    middle; "middle": only the one nearest the middle (the first stage of solving).
+    """
+    rules = config.rules
+    if rules.break_minutes <= 0 or paid_minutes < rules.break_min_shift_hours * 60:
+        return [None]
+    brk = rules.break_minutes
+    middle = start_m + (paid_minutes - brk) // 2
+    step = max(config.team.interval_minutes, 60)
+    t = -(-(middle - BREAK_WINDOW_MIN) // step) * step
+    out = []
+    while t <= middle + BREAK_WINDOW_MIN:
+        if start_m < t and t + brk < start_m + paid_minutes:
+            out.append(t)
+        t += step
+    if not out:
+        return [middle]
+    if mode == "middle":
+        return [min(out, key=lambda t: (abs(t - middle), t))]
+    return out
+
+
+def worked_intervals(start_m: int, end_m: int, break_m: int | None, break_minutes: int,
+                     interval_minutes: int, n_intervals: int) -> tuple[int, ...]:
+    """Return the grid interval indices worked in full between start and end, outside the break."""
+    first = max(0, -(-start_m // interval_minutes))
+    last = min(n_intervals, end_m // interval_minutes)
+    if break_m is not None:
+        be = break_m + break_minutes
+        return tuple(k for k in range(first, last)
+                     if not (k * interval_minutes < be and break_m < (k + 1) * interval_minutes))
+    return tuple(range(first, last))
+
+
+def candidate_shifts(agent: Agent, config: Config, week: str,
+                     time_off: list[tuple[pd.Timestamp, pd.Timestamp]] = (),
+                     previous: pd.DataFrame | None = None, breaks: str = "all",
+                     clocks: dict[str, "_LocalClock"] | None = None) -> list[CandidateShift]:
+    """Return every shift the hard availability rules allow `agent` to start in `week`.
+
+    Applies: allowed lengths, start step, earliest start / latest end, night_ok, fixed
+    days off, approved time off, one shift per local day and min rest against
+    `previous` (last week's shifts of this agent: SHIFT_COLUMNS rows). `breaks` is
+    "all" (every break position) or "middle" (one per shift); `clocks` shares the
+    local-time conversions between agents of one zone.
+    """
+    rules = config.rules
+    week_start, week_end = week_bounds(week, config.team.home_timezone)
+    minute = pd.Timedelta(minutes=1)
+    week_m = int((week_end - week_start) / minute)
+    n = week_m // config.team.interval_minutes
+    if clocks is None:
+        clocks = {}
+    clock = clocks.setdefault(agent.timezone, _LocalClock(agent.timezone))
+
+    def m(ts: pd.Timestamp) -> int:
+        return int((ts - week_start) / minute)
+
+    rest_m = int(round(rules.min_rest_hours * 60))
+    off = [(m(s), m(e)) for s, e in time_off]
+    prev_spans: list[tuple[int, int]] = []
+    prev_dates: set[date] = set()
+    if previous is not None and len(previous):
+        for row in previous.itertuples(index=False):
+            prev_spans.append((m(row.start_utc) - rest_m, m(row.end_utc) + rest_m))
+            prev_dates.add(pd.Timestamp(row.local_date).date() if not isinstance(row.local_date, date)
+                           else row.local_date)
+    out: list[CandidateShift] = []
+    for day in agent_local_dates(agent, week, config.team.home_timezone):
+        if day.weekday() in agent.days_off or day in prev_dates:
+            continue
+        night_end, midnight = m(clock(day, NIGHT_END_MIN)), m(clock(day, 1440))
+        for start_min in range(0, 1440, rules.start_step_minutes):
+            bounds = availability_bounds(agent, day, start_min, clock)
+            if bounds is None:
+                continue
+            start_ts = clock(day, start_min)
+            local = start_ts.tz_convert(agent.timezone)
+            if local.date() != day or local.hour * 60 + local.minute != start_min:
+                continue  # a wall-clock time skipped by a DST change
+            start = m(start_ts)
+            if not 0 <= start < week_m or start < m(bounds[0]):
+                continue
+            if not agent.night_ok and start < night_end:
+                continue
+            latest = None if bounds[1] is None else m(bounds[1])
+            for hours in rules.shift_hours:
+                paid = int(round(hours * 60))
+                end = start + paid
+                if latest is not None and end > latest:
+                    continue
+                if not agent.night_ok and end > midnight:
+                    continue
+                if _overlaps(start, end, off) or _overlaps(start, end, prev_spans):
+                    continue
+                for brk in break_positions(start, paid, config, breaks):
+                    out.append(CandidateShift(
+                        agent.agent_id, day, start, paid, brk, rules.break_minutes, start_min,
+                        worked_intervals(start, end, brk, rules.break_minutes, config.team.interval_minutes, n),
+                        week_start))
+    return out
+
+
+@dataclass(frozen=True)
+class WeekContract:
+    """An agent's contract for one week after approved leave: hours in minutes, days (None: free)."""
+
+    min_minutes: int
+    max_minutes: int
+    days: int | None
+    leave_days: int
+
+
+def leave_days(agent: Agent, week: str, home_tz: str, time_off: list[tuple[pd.Timestamp, pd.Timestamp]]) -> int:
+    """Return how many of the agent's local dates in the week are wholly covered by approved time off."""
+    if not time_off:
+        return 0
+    count = 0
+    for day in _home_week_dates(agent, week, home_tz):
+        start, end = local_to_utc(day, 0, agent.timezone), local_to_utc(day, 1440, agent.timezone)
+        covered = pd.Timedelta(0)
+        for s, e in sorted(time_off):
+            lo, hi = max(s, start), min(e, end)
+            if hi > lo:
+                covered += hi - lo
+        if covered >= end - start:
+            count += 1
+    return count
+
+
+def _home_week_dates(agent: Agent, week: str, home_tz: str) -> list[date]:
+    """Return the 7 dates Monday-Sunday of the ISO week (leave is counted on these, in the agent's zone)."""
+    from planner.timegrid import week_monday
+
+    monday = week_monday(week)
+    return [monday + timedelta(days=i) for i in range(7)]
+
+
+def week_contract(agent: Agent, week: str, home_tz: str,
+                  time_off: list[tuple[pd.Timestamp, pd.Timestamp]] = ()) -> WeekContract:
+    """Return the week's contract: each whole day of approved leave counts as a worked day.
+
+    A leave day lowers days_per_week by one and min/max hours by the contract's daily
+    hours (contract_hours / days_per_week, or 8 h without a days contract), so an
+    agent on leave is not forced to cram the contract into the days left.
+    """
+    n = leave_days(agent, week, home_tz, list(time_off))
+    per_day = agent.contract_hours / agent.days_per_week if agent.days_per_week else 8.0
+    credit = n * per_day
+    days = None if agent.days_per_week is None else max(0, agent.days_per_week - n)
+    return WeekContract(int(round(max(0.0, agent.min_hours - credit) * 60)),
+                        int(round(max(0.0, agent.max_hours - credit) * 60)), days, n)

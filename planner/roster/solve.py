@@ -1,0 +1,350 @@
+"""Solve a week's roster with CP-SAT and turn the solution into shift and allocation frames."""
+from __future__ import annotations
+
+import math
+import time as _time
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from planner import columns as C
+from planner.agents import Agent
+from planner.config import Config
+from planner.errors import InfeasibleRosterError, PlannerError
+from planner.roster.greedy import best_response_roster, hint_allocation
+from planner.roster.model import COST_SCALE, RosterModel, new_roster_model
+from planner.roster.result import RosterResult
+from planner.roster.rules import add_hard_rules, add_soft_rules
+from planner.roster.shifts import break_positions
+
+Progress = Callable[[str], None]
+
+
+def configure_solver(config: Config, time_limit_s: float | None = None, lns_only: bool = False) -> cp_model.CpSolver:
+    """Return a CpSolver with time limit, workers and seed set from config.solver.
+
+    Determinism: the search is interleaved (one deterministic schedule of the workers'
+    batches) and a deterministic time limit equal to the wall-clock one ends it, so
+    the same input, seed and workers give the same roster unless the wall-clock limit
+    strikes first on a slow machine. Ctrl-C stops the current search phase and keeps the
+    best roster so far; the next phase starts from it.
+    """
+    limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_seconds)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.max_time_in_seconds = limit
+    p.max_deterministic_time = limit
+    p.num_workers = int(config.solver.workers)
+    p.random_seed = int(config.solver.seed)
+    p.interleave_search = True
+    p.use_lns_only = lns_only
+    # a light presolve: the full one costs a third of a minute on a 100-agent week and buys little
+    p.max_presolve_iterations = 1
+    p.cp_model_probing_level = 0
+    p.symmetry_level = 0
+    p.catch_sigint_signal = True
+    p.log_search_progress = False
+    return solver
+
+
+@dataclass
+class SolveOutcome:
+    """What one solve returned: status, the solver holding the best solution, bound and time."""
+
+    status: int
+    solver: cp_model.CpSolver
+    bound: float  # best proven bound, solver units
+    seconds: float
+
+    @property
+    def found(self) -> bool:
+        return self.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def solve_model(model: cp_model.CpModel, config: Config, limit_s: float,
+                reporter: "_ProgressReporter") -> SolveOutcome:
+    """Solve in two deterministic phases: full search (proves small cases optimal), then LNS from the best.
+
+    The first fifth of the time runs CP-SAT's complete interleaved portfolio; if it
+    has not finished, the rest improves its best roster by large-neighbourhood search
+    only, which on big rosters finds far better solutions in the same time.
+    """
+    first_s = max(1.0, 0.2 * limit_s)
+    solver = configure_solver(config, min(first_s, limit_s))
+    status = solver.solve(model, reporter)
+    first = SolveOutcome(status, solver, solver.best_objective_bound, solver.wall_time)
+    rest = limit_s - solver.wall_time
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID) or rest < 1.0:
+        return first
+    if status == cp_model.FEASIBLE:
+        values = list(solver.response_proto.solution)
+        model.clear_hints()
+        for i, v in enumerate(values):
+            model.add_hint(model.get_int_var_from_proto_index(i), v)
+    lns = configure_solver(config, rest, lns_only=True)
+    reporter.offset_s += solver.wall_time
+    reporter.bound = solver.best_objective_bound
+    status2 = lns.solve(model, reporter)
+    if status2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return first
+    # LNS alone proves nothing: its OPTIMAL means optimal within its neighbourhoods
+    return SolveOutcome(cp_model.FEASIBLE, lns, max(solver.best_objective_bound, lns.best_objective_bound),
+                        solver.wall_time + lns.wall_time)
+
+
+class _ProgressReporter(cp_model.CpSolverSolutionCallback):
+    """Reports objective, bound, gap and time of each improving roster to `progress`."""
+
+    def __init__(self, progress: Progress | None):
+        super().__init__()
+        self.progress = progress
+        self.first_s: float | None = None
+        self.count = 0
+        self.offset_s = 0.0  # time spent in earlier solver phases
+        self.bound = float("-inf")  # best bound proven by earlier phases (solver units)
+
+    def on_solution_callback(self) -> None:
+        self.count += 1
+        now = self.offset_s + self.wall_time
+        if self.first_s is None:
+            self.first_s = now
+        if self.progress is not None:
+            obj = self.objective_value / COST_SCALE
+            bound = max(self.best_objective_bound, self.bound) / COST_SCALE
+            self.progress(f"roster #{self.count}: objective {obj:,.1f}, bound {bound:,.1f}, "
+                          f"gap {relative_gap(obj, bound):.1%}, {now:.1f} s")
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """Return (objective - bound) / max(1, |objective|) (NaN when either is unknown)."""
+    if not (math.isfinite(objective) and math.isfinite(bound)):
+        return float("nan")
+    return max(0.0, objective - bound) / max(1.0, abs(objective))
+
+
+def shifts_frame(rm: RosterModel, chosen: dict[str, list[int]]) -> pd.DataFrame:
+    """Return the chosen shifts as a SHIFT_COLUMNS frame sorted by agent and start."""
+    rows = []
+    for aid in sorted(chosen):
+        for i in chosen[aid]:
+            c = rm.candidates[aid][i]
+            rows.append((aid, c.local_date, c.start_utc, c.end_utc, c.break_start_utc, c.break_end_utc,
+                         c.paid_minutes / 60))
+    frame = pd.DataFrame(rows, columns=C.SHIFT_COLUMNS)
+    for col in ("start_utc", "end_utc", "break_start_utc", "break_end_utc"):
+        frame[col] = pd.to_datetime(frame[col], utc=True)
+    frame["paid_hours"] = frame["paid_hours"].astype(float)
+    return frame.sort_values(["agent_id", "start_utc"], ignore_index=True)
+
+
+def allocation_frame(rm: RosterModel, chosen: dict[str, list[int]], value) -> pd.DataFrame:
+    """Name which agent serves which queue in each interval, from the profile allocation counts."""
+    working: dict[tuple, list[str]] = {}
+    for aid in sorted(chosen):
+        prof = rm.agents[aid].skill_profile
+        for i in chosen[aid]:
+            for t in rm.candidates[aid][i].intervals:
+                working.setdefault((prof, t), []).append(aid)
+    rows = []
+    for (prof, t), aids in sorted(working.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        it = iter(aids)
+        for q in prof:
+            n = int(value(rm.alloc[prof, q, t])) if len(prof) > 1 else len(aids)
+            for _ in range(n):
+                rows.append((rm.grid[t], next(it), q[0], q[1]))
+    frame = pd.DataFrame(rows, columns=C.ALLOCATION_COLUMNS)
+    frame[C.INTERVAL_START] = pd.to_datetime(frame[C.INTERVAL_START], utc=True)
+    return frame.sort_values([C.INTERVAL_START, "agent_id"], ignore_index=True)
+
+
+def _hint_value(rm: RosterModel, chosen: dict[str, list[int]], counts: dict[tuple, int] | None = None):
+    """Return a value function over allocation variables from `counts` (default: greedy for `chosen`)."""
+    counts = hint_allocation(rm, chosen) if counts is None else counts
+    keys = {id(v): k for k, v in rm.alloc.items()}
+    return lambda var: counts.get(keys[id(var)], 0)
+
+
+def add_hints(rm: RosterModel, chosen: dict[str, list[int]], counts: dict[tuple, int] | None = None) -> None:
+    """Hint the solver with a first roster: the chosen shifts and their queue allocation (default: greedy)."""
+    for aid, cands in rm.candidates.items():
+        picked = set(chosen.get(aid, ()))
+        for i in range(len(cands)):
+            rm.model.add_hint(rm.x[aid, i], i in picked)
+    if counts is None:
+        counts = hint_allocation(rm, chosen)
+    cov: dict = defaultdict(int)
+    for (prof, q, t), n in counts.items():
+        cov[q, t] += n
+    for (prof, q, t), var in rm.alloc.items():
+        if len(prof) > 1:
+            rm.model.add_hint(var, counts.get((prof, q, t), 0))
+    for key, pieces in rm.short_vars.items():
+        short = max(0, rm.need.get(key, 0) - cov[key])
+        for k, var in enumerate(pieces):
+            rm.model.add_hint(var, min(1, max(0, short - k)) if k < 3 else max(0, short - 3))
+    for key, var in rm.surplus_vars.items():
+        rm.model.add_hint(var, max(0, cov[key] - rm.need.get(key, 0)))
+    for (aid, day), var in rm.day_vars.items():
+        rm.model.add_hint(var, any(rm.candidates[aid][i].local_date == day for i in chosen.get(aid, ())))
+
+
+def _settings(rm: RosterModel, config: Config) -> dict:
+    r = config.rules
+    return {
+        "time_limit_seconds": config.solver.time_limit_seconds, "seed": config.solver.seed,
+        "workers": config.solver.workers, "interval_minutes": config.team.interval_minutes,
+        "home_timezone": config.team.home_timezone, "shift_hours": list(r.shift_hours),
+        "break_minutes": r.break_minutes, "break_min_shift_hours": r.break_min_shift_hours,
+        "start_step_minutes": r.start_step_minutes, "min_rest_hours": r.min_rest_hours,
+        "max_consecutive_days": r.max_consecutive_days, "days_off_together": r.days_off_together,
+        "agents": len(rm.agents), "candidate_shifts": len(rm.x), "skill_profiles": len(rm.profiles),
+    }
+
+
+@dataclass
+class _Placed:
+    model: RosterModel
+    chosen: dict[str, list[int]]
+    value: Callable
+    objective: float | None
+    optimal: bool
+    seconds: float
+
+
+def solution_counts(rm: RosterModel, chosen: dict[str, list[int]], value) -> dict[tuple, int]:
+    """Return agents per (skill profile, queue, interval index) of a solved roster."""
+    alloc = allocation_frame(rm, chosen, value)
+    pos = {t: i for i, t in enumerate(rm.grid)}
+    counts: dict[tuple, int] = defaultdict(int)
+    for t, aid, ch, lang in alloc.itertuples(index=False):
+        counts[rm.agents[aid].skill_profile, (ch, lang), pos[t]] += 1
+    return counts
+
+
+def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd.DataFrame,
+                 agents: tuple[Agent, ...], config: Config, week: str, *, time_off=None, previous=None,
+                 limit_s: float = 10.0, counts: dict[tuple, int] | None = None) -> _Placed:
+    """Keep the chosen shifts; choose every break position and the queues again (the second stage).
+
+    Breaks then fall where they hurt coverage least, staggered across the team.
+    """
+    keep = {aid: {(rm.candidates[aid][i].local_date, rm.candidates[aid][i].start_m,
+                   rm.candidates[aid][i].paid_minutes) for i in idx} for aid, idx in chosen.items()}
+    middle = {aid: {(rm.candidates[aid][i].start_m, rm.candidates[aid][i].break_m) for i in idx}
+              for aid, idx in chosen.items()}
+    rm2 = new_roster_model(requirements, agents, config, week, time_off=time_off, previous=previous,
+                           breaks="all", keep=keep)
+    add_hard_rules(rm2)
+    add_soft_rules(rm2)
+    rm2.model.minimize(sum(coef * expr for coef, expr in rm2.penalties if coef))
+    start = {aid: [i for i, c in enumerate(cands) if (c.start_m, c.break_m) in middle[aid]]
+             for aid, cands in rm2.candidates.items()}
+    add_hints(rm2, start, counts)
+    outcome = solve_model(rm2.model, config, limit_s, _ProgressReporter(None))
+    if not outcome.found:
+        return _Placed(rm2, start, _hint_value(rm2, start, counts), None, False, outcome.seconds)
+    solver = outcome.solver
+    picked = {aid: [i for i in range(len(c)) if solver.boolean_value(rm2.x[aid, i])]
+              for aid, c in rm2.candidates.items()}
+    return _Placed(rm2, picked, solver.value, solver.objective_value / COST_SCALE,
+                   outcome.status == cp_model.OPTIMAL, outcome.seconds)
+
+
+def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: Config, week: str, *,
+                 time_off: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
+                 progress: Progress | None = None) -> RosterResult:
+    """Build the week's roster: shifts per agent and local day, queue per agent and interval.
+
+    requirements: REQUIREMENT_COLUMNS (uses staff_needed per queue x UTC interval_start);
+    time_off: agent_id, start_utc, end_utc[, reason]; previous: last week's shifts
+    (SHIFT_COLUMNS) for rest and consecutive days across the boundary; progress gets one
+    line per improving roster. Raises InfeasibleRosterError naming the agents and rules
+    in conflict when the hard rules admit no roster.
+
+    Solving: best responses agent by agent give a first roster (up to 30 % of the time
+    limit); CP-SAT improves the shift choice with each break at mid-shift (75 % of what
+    is left); a second CP-SAT stage keeps the shifts and places the breaks and queues.
+    `bound` is CP-SAT's proven bound of the first stage; status is OPTIMAL only when
+    both stages proved optimality (the break stage for the chosen shifts).
+    """
+    from planner.roster.diagnose import explain_agent, explain_infeasibility, shortfall_notes
+
+    started = _time.perf_counter()
+    agents = tuple(agents)
+    ids = [a.agent_id for a in agents]
+    dupes = sorted({a for a in ids if ids.count(a) > 1})
+    if dupes:
+        raise PlannerError(f"agents: agent_id must be unique; repeated: {', '.join(dupes)}")
+    limit = float(config.solver.time_limit_seconds)
+    # stage 1: choose shifts (breaks at the middle), starting from a greedy first roster
+    rm = new_roster_model(requirements, agents, config, week, time_off=time_off, previous=previous,
+                          breaks="middle")
+    chosen, stuck, rounds, counts = best_response_roster(rm, config.solver.seed, time_budget_s=0.3 * limit)
+    if stuck:
+        conflicts = [line for a in agents if a.agent_id in stuck
+                     for line in explain_agent(a, config, week, time_off, previous)]
+        raise InfeasibleRosterError(f"no roster for {week} satisfies the hard rules; conflicts:", conflicts)
+    add_hard_rules(rm)
+    add_soft_rules(rm)
+    rm.model.minimize(sum(coef * expr for coef, expr in rm.penalties if coef))
+    add_hints(rm, chosen, counts)
+    built_s = _time.perf_counter() - started
+    if progress is not None:
+        progress(f"roster model: {len(agents)} agents, {len(rm.x):,} candidate shifts, "
+                 f"{len(rm.profiles)} skill profiles, built with a first roster ({rounds} rounds of best "
+                 f"responses) in {built_s:.1f} s")
+    with_breaks = any(len(break_positions(c.start_m, c.paid_minutes, config)) > 1
+                      for cands in rm.candidates.values() for c in cands)
+    left = max(1.0, limit - (_time.perf_counter() - started))
+    stage1_s = left * (0.75 if with_breaks else 1.0)
+    reporter = _ProgressReporter(progress)
+    outcome = solve_model(rm.model, config, stage1_s, reporter)
+    solver, status = outcome.solver, outcome.status
+    if status == cp_model.INFEASIBLE:  # cannot happen after the per-agent check, but never hide it
+        conflicts = explain_infeasibility(agents, config, week, time_off=time_off, previous=previous)
+        raise InfeasibleRosterError(f"no roster for {week} satisfies the hard rules; conflicts:", conflicts)
+    solved = outcome.found
+    if solved:
+        chosen = {aid: [i for i in range(len(c)) if solver.boolean_value(rm.x[aid, i])]
+                  for aid, c in rm.candidates.items()}
+        objective, bound = solver.objective_value / COST_SCALE, outcome.bound / COST_SCALE
+        status_name = solver.status_name(status)
+    else:
+        if progress is not None:
+            progress("roster: the solver found nothing better in time; keeping the first roster")
+        objective, bound, status_name = float("nan"), solver.best_objective_bound / COST_SCALE, "FEASIBLE"
+    solve_s = outcome.seconds
+    final, value = rm, (solver.value if solved else _hint_value(rm, chosen, counts))
+    if with_breaks:
+        placed = place_breaks(rm, chosen, requirements, agents, config, week, time_off=time_off,
+                              previous=previous, limit_s=max(1.0, left - stage1_s),
+                              counts=solution_counts(rm, chosen, value))
+        solve_s += placed.seconds
+        if placed.objective is not None and not placed.objective > objective:  # never worse than stage 1
+            final, chosen, value = placed.model, placed.chosen, placed.value
+            objective = placed.objective
+            if progress is not None:
+                progress(f"roster breaks placed: objective {objective:,.1f} ({placed.seconds:.1f} s)")
+        if not placed.optimal:
+            status_name = "FEASIBLE"
+    settings = _settings(rm, config)
+    settings["first_solution_seconds"] = None if reporter.first_s is None else built_s + reporter.first_s
+    settings["build_seconds"] = built_s
+    settings["break_stage"] = with_breaks
+    settings["best_response_rounds"] = rounds
+    allocation = allocation_frame(final, chosen, value)
+    return RosterResult(
+        week=week,
+        shifts=shifts_frame(final, chosen),
+        allocation=allocation,
+        status=status_name,
+        objective=objective,
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        solve_seconds=solve_s,
+        diagnostics=tuple(shortfall_notes(final.need, allocation, final.grid, config)),
+        settings=settings,
+    )
