@@ -361,7 +361,7 @@ def roster(workspace: Path, week: str | None, time_limit: float | None, workers:
     if not no_workbook:
         paths.append(write_workbook(ws.workbook_path(week), config=cfg, week=week, agents=agents, roster=result,
                                     evaluation=evaluation, requirements=req, forecast=run.forecast,
-                                    checks=checks, notes=tuple(notes)))
+                                    checks=checks, notes=tuple(notes), time_off=time_off))
     _echo_roster_summary(result, evaluation, cfg, checks)
     _echo_written(paths)
 
@@ -393,7 +393,8 @@ def export(workspace: Path, week: str | None, per_agent: bool) -> None:
     checks = check_roster(result, agents, cfg, requirements=req, time_off=time_off)
     evaluation = evaluate_roster(result, req, agents, cfg)
     paths = [write_workbook(ws.workbook_path(week), config=cfg, week=week, agents=agents, roster=result,
-                            evaluation=evaluation, requirements=req, forecast=forecast_frame, checks=checks)]
+                            evaluation=evaluation, requirements=req, forecast=forecast_frame, checks=checks,
+                            time_off=time_off)]
     if per_agent:
         from planner.export import write_agent_files
 

@@ -241,6 +241,6 @@ def run_plan(workspace: str | Path = ".", week: str | None = None, *, config: Co
         run.written.append(write_workbook(
             ws.workbook_path(week), config=cfg, week=week, agents=agents, roster=run.roster,
             evaluation=run.evaluation, requirements=req, forecast=fc.frame, checks=run.checks,
-            notes=tuple(run.notes)))
+            notes=tuple(run.notes), time_off=time_off))
         lap("workbook")
     return run

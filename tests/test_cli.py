@@ -142,3 +142,39 @@ def test_whatif_bad_scenario_file_names_the_key(demo_workspace, tmp_path):
     result = CliRunner().invoke(main, ["whatif", "-w", str(folder), "--week", WEEK, "--scenario", str(bad)])
     assert result.exit_code == 2
     assert "volumes" in result.output and "Traceback" not in result.output
+
+
+def test_schedule_marks_leave_from_time_off(demo_workspace):
+    folder, _ = demo_workspace
+    time_off = pd.read_csv(folder / "rosters" / "time_off.csv")
+    assert len(time_off), "the demo should give someone leave"
+    agent = str(time_off["agent_id"].iloc[0])
+    sheet = openpyxl.load_workbook(folder / "rosters" / "out" / f"{WEEK}.xlsx")["Schedule"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    row = next(r for r in rows if agent in [str(v) for v in r])
+    assert any(isinstance(v, str) and v.startswith("Leave") for v in row), row
+
+
+def test_forecast_and_backtest_commands(demo_workspace):
+    folder, _ = demo_workspace
+    runner = CliRunner()
+    result = runner.invoke(main, ["forecast", "-w", str(folder), "--week", "2026-W50", "--method", "seasonal_naive"])
+    assert result.exit_code == 0, result.output
+    assert "phone" in result.output and "seasonal_naive" in result.output
+    frame = pd.read_csv(folder / "forecasts" / "out" / "2026-W50.forecast.csv")
+    assert len(frame) == 168 * frame.groupby(["channel", "language"]).ngroups
+    assert (frame["volume"] >= 0).all() and frame["volume"].notna().all()
+    result = runner.invoke(main, ["backtest", "-w", str(folder), "--origins", "2"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(folder / "forecasts" / "out" / "backtest.csv")
+    assert {"channel", "language", "method", "wape"} <= set(table.columns)
+    assert set(table["method"]) >= {"seasonal_naive", "moving_average"}
+
+
+def test_requirements_command_uses_the_saved_forecast(demo_workspace):
+    folder, _ = demo_workspace
+    result = CliRunner().invoke(main, ["requirements", "-w", str(folder), "--week", WEEK])
+    assert result.exit_code == 0, result.output
+    assert "Using forecast" in result.output
+    req = pd.read_csv(folder / "forecasts" / "out" / f"{WEEK}.requirements.csv")
+    assert (req["staff_needed"] >= req["agents_needed"]).all()
