@@ -261,7 +261,7 @@ def test_consecutive_days_counted_across_the_boundary():
 
 
 def test_same_input_seed_and_workers_give_the_same_roster():
-    cfg = make_config(shift_hours=(8.0, 9.0), break_minutes=60, time_limit=20)
+    cfg = make_config(shift_hours=(8.0, 9.0), break_minutes=60, time_limit=12)
     agents = [make_agent(f"a{i}", start=time(7), end=time(21), days=5, min_hours=38) for i in range(4)]
     need = local_hours(BERLIN, 8, 20, 2)
     r1 = solve(agents, cfg, need=need)

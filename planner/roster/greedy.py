@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 
 from planner.roster.model import RosterModel
 
+MAX_ROUNDS = 8  # rounds of best responses at most (fewer when they stop improving or time runs out)
 MAX_PIECE = 4  # the shortfall cost grows with its size up to this many agents short, then linearly
 
 
@@ -61,7 +62,9 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
 
     The allocation counts agents per (skill profile, queue, interval), as the rounds left them.
 
-    Round 0 always completes; further rounds run while they improve and time is left.
+    Round 0 always completes; further rounds run while they improve, up to MAX_ROUNDS,
+    and while time is left (the time budget is a safety net: when it binds, the result
+    depends on the machine's speed).
     """
     from planner.roster.rules import (add_hard_rules, penalise_preferred_start, penalise_split_days_off,
                                       penalise_unfair_late_shifts, penalise_unfair_weekends)
@@ -118,7 +121,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
                     cov.count[q, t] += 1
                     served[aid].append((q, t))
         rounds += 1
-        if infeasible or not changed or _time.perf_counter() - started > time_budget_s:
+        if infeasible or not changed or rounds >= MAX_ROUNDS or _time.perf_counter() - started > time_budget_s:
             break
     counts: dict[tuple, int] = defaultdict(int)
     for aid, pairs in served.items():

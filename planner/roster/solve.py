@@ -21,22 +21,23 @@ from planner.roster.rules import add_hard_rules, add_soft_rules
 from planner.roster.shifts import break_positions
 
 Progress = Callable[[str], None]
+DTIME_PER_SECOND = 0.25  # CP-SAT deterministic time per wall-clock second, measured on 2 shared cores
 
 
 def configure_solver(config: Config, time_limit_s: float | None = None, lns_only: bool = False) -> cp_model.CpSolver:
     """Return a CpSolver with time limit, workers and seed set from config.solver.
 
     Determinism: the search is interleaved (one deterministic schedule of the workers'
-    batches) and a deterministic time limit equal to the wall-clock one ends it, so
-    the same input, seed and workers give the same roster unless the wall-clock limit
-    strikes first on a slow machine. Ctrl-C stops the current search phase and keeps the
+    batches) and a deterministic time limit (DTIME_PER_SECOND x the wall-clock limit)
+    ends it, so the same input, seed and workers give the same roster unless the
+    wall-clock limit strikes first on a slower machine. Ctrl-C stops the current search phase and keeps the
     best roster so far; the next phase starts from it.
     """
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_seconds)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.max_time_in_seconds = limit
-    p.max_deterministic_time = limit
+    p.max_deterministic_time = limit * DTIME_PER_SECOND
     p.num_workers = int(config.solver.workers)
     p.random_seed = int(config.solver.seed)
     p.interleave_search = True
@@ -76,7 +77,7 @@ def solve_model(model: cp_model.CpModel, config: Config, limit_s: float,
     solver = configure_solver(config, min(first_s, limit_s))
     status = solver.solve(model, reporter)
     first = SolveOutcome(status, solver, solver.best_objective_bound, solver.wall_time)
-    rest = limit_s - solver.wall_time
+    rest = limit_s - first_s  # planned, not measured: keeps the next phase's limits deterministic
     if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID) or rest < 1.0:
         return first
     if status == cp_model.FEASIBLE:
@@ -264,9 +265,10 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     line per improving roster. Raises InfeasibleRosterError naming the agents and rules
     in conflict when the hard rules admit no roster.
 
-    Solving: best responses agent by agent give a first roster (up to 30 % of the time
-    limit); CP-SAT improves the shift choice with each break at mid-shift (75 % of what
-    is left); a second CP-SAT stage keeps the shifts and places the breaks and queues.
+    Solving: best responses agent by agent give a first roster (at most MAX_ROUNDS
+    rounds, and 30 % of the time limit); CP-SAT improves the shift choice with each
+    break at mid-shift (75 % of the other 70 %); a second CP-SAT stage keeps the shifts
+    and places the breaks and queues (the last 25 %). Model building comes on top.
     `bound` is CP-SAT's proven bound of the first stage; status is OPTIMAL only when
     both stages proved optimality (the break stage for the chosen shifts).
     """
@@ -283,6 +285,8 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     rm = new_roster_model(requirements, agents, config, week, time_off=time_off, previous=previous,
                           breaks="middle")
     chosen, stuck, rounds, counts = best_response_roster(rm, config.solver.seed, time_budget_s=0.3 * limit)
+    # the stages' limits are planned from the configured limit, never from time measured, for determinism
+    left = 0.7 * limit
     if stuck:
         conflicts = [line for a in agents if a.agent_id in stuck
                      for line in explain_agent(a, config, week, time_off, previous)]
@@ -298,7 +302,6 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
                  f"responses) in {built_s:.1f} s")
     with_breaks = any(len(break_positions(c.start_m, c.paid_minutes, config)) > 1
                       for cands in rm.candidates.values() for c in cands)
-    left = max(1.0, limit - (_time.perf_counter() - started))
     stage1_s = left * (0.75 if with_breaks else 1.0)
     reporter = _ProgressReporter(progress)
     outcome = solve_model(rm.model, config, stage1_s, reporter)
