@@ -104,8 +104,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 def _echo_roster_summary(run_or_roster: Any, evaluation: Any, config: Any, checks: pd.DataFrame | None) -> None:
     roster = run_or_roster
-    click.echo(f"Roster: {roster.status}, objective {roster.objective:,.0f}, bound {roster.bound:,.0f}, "
-               f"gap {roster.gap:.1%}, {roster.solve_seconds:.1f} s")
+    click.echo(f"Roster: {roster.status}, {_objective_text(roster)}, {roster.solve_seconds:.1f} s")
+    for line in roster.diagnostics[:5]:
+        click.echo(f"Note: {line}", err=True)
     ch = evaluation.channels
     if ch is not None and len(ch):
         rows = pd.DataFrame({
@@ -121,6 +122,16 @@ def _echo_roster_summary(run_or_roster: Any, evaluation: Any, config: Any, check
                f"agent-hours; surplus {evaluation.surplus_hours:,.0f} agent-hours")
     if checks is not None:
         click.echo("Checks: no rule violations" if checks.empty else f"Checks: {len(checks)} VIOLATION(S)")
+
+
+def _objective_text(roster: Any) -> str:
+    """Describe objective and bound; a bound CP-SAT could not raise above 0 proves nothing, so say so."""
+    if roster.objective != roster.objective:  # NaN: no solver solution, the greedy first roster
+        return "objective not scored (the solver found no roster in time; first greedy roster kept)"
+    text = f"objective {roster.objective:,.0f}"
+    if roster.bound > 0 and roster.bound == roster.bound:
+        return text + f", bound {roster.bound:,.0f}, gap {roster.gap:.1%}"
+    return text + ", no useful lower bound proven"
 
 
 def _echo_notes(notes: list[str] | tuple[str, ...]) -> None:

@@ -344,7 +344,7 @@ priority = 2
 model = "deferred"
 sla = "90/4h"             # 90 % answered within 4 hours
 max_occupancy = 0.95
-priority = 1
+priority = 2             # a growing backlog collapses its service level: weigh it like chat
 
 [channels.social]
 model = "deferred"
