@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from planner.roster.model import RosterModel
+from planner.roster.model import DTIME_PER_SECOND, RosterModel
 
 MAX_ROUNDS = 8  # rounds of best responses at most (fewer when they stop improving or time runs out)
 MAX_PIECE = 4  # the shortfall cost grows with its size up to this many agents short, then linearly
@@ -63,8 +63,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
     The allocation counts agents per (skill profile, queue, interval), as the rounds left them.
 
     Round 0 always completes; further rounds run while they improve, up to MAX_ROUNDS,
-    and while time is left (the time budget is a safety net: when it binds, the result
-    depends on the machine's speed).
+    and while the budget lasts, counted in deterministic time (time_budget_s x DTIME_PER_SECOND).
     """
     from planner.roster.rules import (add_hard_rules, penalise_preferred_start, penalise_split_days_off,
                                       penalise_unfair_late_shifts, penalise_unfair_weekends)
@@ -78,6 +77,8 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
     # scarce agents first: fewer candidate shifts means fewer ways to place them
     order = sorted(rm.candidates, key=lambda a: (len(rm.candidates[a]), a))
     rounds = 0
+    spent_dtime = 0.0
+    dtime_budget = time_budget_s * DTIME_PER_SECOND
     while True:
         changed = 0
         for aid in order:
@@ -101,10 +102,12 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
                 sub.model.add_hint(sub.x[aid, i], i in chosen.get(aid, ()))
             sub.model.maximize(sum(v * sub.x[aid, i] for i, v in enumerate(value) if v) - wishes)
             solver = cp_model.CpSolver()
-            solver.parameters.max_time_in_seconds = 2.0
+            solver.parameters.max_time_in_seconds = 10.0  # safety net only; the deterministic limit binds
+            solver.parameters.max_deterministic_time = 0.5
             solver.parameters.num_workers = 1
             solver.parameters.random_seed = seed
             status = solver.solve(sub.model)
+            spent_dtime += solver.deterministic_time
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 if status == cp_model.INFEASIBLE:
                     infeasible.append(aid)
@@ -121,7 +124,10 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
                     cov.count[q, t] += 1
                     served[aid].append((q, t))
         rounds += 1
-        if infeasible or not changed or rounds >= MAX_ROUNDS or _time.perf_counter() - started > time_budget_s:
+        # the budget is counted in CP-SAT's deterministic time, so the rounds run do not depend on the
+        # machine's speed; the wall clock (three times the budget) is only a safety net on a crawling machine
+        if (infeasible or not changed or rounds >= MAX_ROUNDS or spent_dtime > dtime_budget
+                or _time.perf_counter() - started > 3 * time_budget_s):
             break
     counts: dict[tuple, int] = defaultdict(int)
     for aid, pairs in served.items():

@@ -15,16 +15,16 @@ from planner.agents import Agent
 from planner.config import Config
 from planner.errors import InfeasibleRosterError, PlannerError
 from planner.roster.greedy import best_response_roster, hint_allocation
-from planner.roster.model import COST_SCALE, RosterModel, new_roster_model
+from planner.roster.model import COST_SCALE, DTIME_PER_SECOND, RosterModel, new_roster_model
 from planner.roster.result import RosterResult
 from planner.roster.rules import add_hard_rules, add_soft_rules
 from planner.roster.shifts import break_positions
 
 Progress = Callable[[str], None]
-DTIME_PER_SECOND = 0.25  # CP-SAT deterministic time per wall-clock second, measured on 2 shared cores
 
 
-def configure_solver(config: Config, time_limit_s: float | None = None, lns_only: bool = False) -> cp_model.CpSolver:
+def configure_solver(config: Config, time_limit_s: float | None = None, lns_only: bool = False,
+                     wall_limit_s: float | None = None) -> cp_model.CpSolver:
     """Return a CpSolver with time limit, workers and seed set from config.solver.
 
     Determinism: the search is interleaved (one deterministic schedule of the workers'
@@ -36,7 +36,9 @@ def configure_solver(config: Config, time_limit_s: float | None = None, lns_only
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_seconds)
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.max_time_in_seconds = limit
+    # the deterministic limit is the one meant to bind; the wall-clock one (by default the same
+    # seconds) is the user's promise and a safety net on a machine slower than DTIME_PER_SECOND
+    p.max_time_in_seconds = float(wall_limit_s) if wall_limit_s is not None else limit
     p.max_deterministic_time = limit * DTIME_PER_SECOND
     p.num_workers = int(config.solver.workers)
     p.random_seed = int(config.solver.seed)
@@ -66,15 +68,24 @@ class SolveOutcome:
 
 
 def solve_model(model: cp_model.CpModel, config: Config, limit_s: float,
-                reporter: "_ProgressReporter") -> SolveOutcome:
+                reporter: "_ProgressReporter", deadline: float | None = None) -> SolveOutcome:
     """Solve in two deterministic phases: full search (proves small cases optimal), then LNS from the best.
 
     The first fifth of the time runs CP-SAT's complete interleaved portfolio; if it
     has not finished, the rest improves its best roster by large-neighbourhood search
     only, which on big rosters finds far better solutions in the same time.
     """
-    first_s = max(1.0, 0.2 * limit_s)
-    solver = configure_solver(config, min(first_s, limit_s))
+    first_s = min(max(1.0, 0.2 * limit_s), limit_s)
+    # phase 1 may overrun its planned share on the wall clock (its deterministic budget binds);
+    # phase 2 then gets what is left of the whole limit, so the total still honours it
+    # deterministic budgets bind; the wall clock only guards `deadline` (perf_counter seconds), the
+    # end of the user's time limit, so a loaded machine still stops in time (then not reproducibly)
+    deadline = deadline if deadline is not None else _time.perf_counter() + limit_s
+
+    def wall_left() -> float:
+        return max(0.5, deadline - _time.perf_counter())
+
+    solver = configure_solver(config, first_s, wall_limit_s=wall_left())
     status = solver.solve(model, reporter)
     first = SolveOutcome(status, solver, solver.best_objective_bound, solver.wall_time)
     rest = limit_s - first_s  # planned, not measured: keeps the next phase's limits deterministic
@@ -85,7 +96,7 @@ def solve_model(model: cp_model.CpModel, config: Config, limit_s: float,
         model.clear_hints()
         for i, v in enumerate(values):
             model.add_hint(model.get_int_var_from_proto_index(i), v)
-    lns = configure_solver(config, rest, lns_only=True)
+    lns = configure_solver(config, rest, lns_only=True, wall_limit_s=wall_left())
     reporter.offset_s += solver.wall_time
     reporter.bound = solver.best_objective_bound
     status2 = lns.solve(model, reporter)
@@ -227,7 +238,8 @@ def solution_counts(rm: RosterModel, chosen: dict[str, list[int]], value) -> dic
 
 def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd.DataFrame,
                  agents: tuple[Agent, ...], config: Config, week: str, *, time_off=None, previous=None,
-                 limit_s: float = 10.0, counts: dict[tuple, int] | None = None) -> _Placed:
+                 limit_s: float = 10.0, counts: dict[tuple, int] | None = None,
+                 deadline: float | None = None) -> _Placed:
     """Keep the chosen shifts; choose every break position and the queues again (the second stage).
 
     Breaks then fall where they hurt coverage least, staggered across the team.
@@ -244,7 +256,7 @@ def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd
     start = {aid: [i for i, c in enumerate(cands) if (c.start_m, c.break_m) in middle[aid]]
              for aid, cands in rm2.candidates.items()}
     add_hints(rm2, start, counts)
-    outcome = solve_model(rm2.model, config, limit_s, _ProgressReporter(None))
+    outcome = solve_model(rm2.model, config, limit_s, _ProgressReporter(None), deadline)
     if not outcome.found:
         return _Placed(rm2, start, _hint_value(rm2, start, counts), None, False, outcome.seconds)
     solver = outcome.solver
@@ -304,7 +316,9 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
                       for cands in rm.candidates.values() for c in cands)
     stage1_s = left * (0.75 if with_breaks else 1.0)
     reporter = _ProgressReporter(progress)
-    outcome = solve_model(rm.model, config, stage1_s, reporter)
+    # the wall-clock deadline of both stages: the time limit counted from the end of model building
+    deadline = _time.perf_counter() + limit
+    outcome = solve_model(rm.model, config, stage1_s, reporter, deadline)
     solver, status = outcome.solver, outcome.status
     if status == cp_model.INFEASIBLE:  # cannot happen after the per-agent check, but never hide it
         conflicts = explain_infeasibility(agents, config, week, time_off=time_off, previous=previous)
@@ -323,7 +337,7 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     final, value = rm, (solver.value if solved else _hint_value(rm, chosen, counts))
     if with_breaks:
         placed = place_breaks(rm, chosen, requirements, agents, config, week, time_off=time_off,
-                              previous=previous, limit_s=max(1.0, left - stage1_s),
+                              previous=previous, limit_s=max(1.0, left - stage1_s), deadline=deadline,
                               counts=solution_counts(rm, chosen, value))
         solve_s += placed.seconds
         if placed.objective is not None and not placed.objective > objective:  # never worse than stage 1
