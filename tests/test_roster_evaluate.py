@@ -8,7 +8,7 @@ import pytest
 
 from planner import columns as C
 from planner.roster import RosterResult, evaluate_roster
-from test_roster_helpers import EN, make_agent, make_config, make_requirements
+from test_roster_helpers import make_agent, make_config, make_requirements
 
 WEEK = "2026-W49"
 T0 = pd.Timestamp("2026-11-30 09:00", tz="UTC")   # Monday 10:00 in Berlin
