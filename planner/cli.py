@@ -287,8 +287,7 @@ def requirements(workspace: Path, week: str | None, weeks: int | None) -> None:
     """
     from planner import columns as C
     from planner.fileio import read_csv_frame, write_csv
-    from planner.plan import make_forecast
-    from planner.staffing import staffing_requirements
+    from planner.plan import make_forecast, requirements_for
 
     ws = _workspace(workspace)
     week = _week(week)
@@ -298,7 +297,7 @@ def requirements(workspace: Path, week: str | None, weeks: int | None) -> None:
         frame = read_csv_frame(path, [C.INTERVAL_START, C.CHANNEL, C.LANGUAGE, C.VOLUME, C.AHT_S], "forecast file")
     else:
         frame = make_forecast(ws, week, weeks=weeks, progress=_progress).frame
-    req = staffing_requirements(frame, ws.config)
+    req = requirements_for(ws, frame)
     hours = ws.config.team.interval_minutes / 60
     summary = req.groupby(["channel", "language"], as_index=False).agg(
         volume=("volume", "sum"), peak_agents=("agents_needed", "max"), peak_staff=("staff_needed", "max"),

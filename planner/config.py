@@ -94,9 +94,14 @@ DEFAULT_CHANNELS: dict[str, ChannelConfig] = {
 
 @dataclass(frozen=True)
 class StaffingConfig:
-    """Shrinkage: share (0-1) of paid time not available for contacts."""
+    """Shrinkage: share (0-1) of paid time not available for contacts.
+
+    shrinkage_profile: optional CSV (weekday 0 = Monday, hour 0-23 in the home time zone,
+    shrinkage) whose values override the channel's and team's shrinkage in those hours.
+    """
 
     shrinkage: float = 0.30
+    shrinkage_profile: str | None = None
 
 
 @dataclass(frozen=True)
@@ -525,12 +530,13 @@ def config_from_dict(data: Mapping[str, Any], source: str | None = None) -> Conf
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise ConfigError(f"channels.{name}", "expected a lower-case channel name like \"phone\"", source)
     st = root.sub("staffing")
-    st.check_keys({"shrinkage"})
+    st.check_keys({"shrinkage", "shrinkage_profile"})
     team = _team(root.sub("team"))
     return Config(
         team=team,
         channels=channels,
-        staffing=StaffingConfig(shrinkage=st.number("shrinkage", StaffingConfig().shrinkage, lo=0, hi=0.95)),
+        staffing=StaffingConfig(shrinkage=st.number("shrinkage", StaffingConfig().shrinkage, lo=0, hi=0.95),
+                                shrinkage_profile=st.text("shrinkage_profile", None)),
         history=_history(root.sub("history")),
         forecast=_forecast(root.sub("forecast")),
         rules=_rules(root.sub("rules")),

@@ -39,6 +39,7 @@ class InputError(PlannerError):
         self.path = str(path) if path is not None else None
         self.row = row
         self.column = column
+        self.reason = message
         parts = [p for p in (self.path, f"row {row}" if row is not None else None,
                              f"column '{column}'" if column else None) if p]
         prefix = ", ".join(parts)

@@ -167,20 +167,42 @@ def make_forecast(ws: Workspace, week: str, *, weeks: int | None = None, method:
 def saved_or_new_requirements(ws: Workspace, week: str, *, progress: Progress | None = None,
                               skip_bad_rows: bool = False, run: PlanRun | None = None) -> pd.DataFrame:
     """Return the saved requirements of `week`, or forecast and staff them now (and save both)."""
-    from planner.staffing import staffing_requirements
-
     path = ws.requirements_path(week)
     if path.exists():
         _say(progress, f"Using saved requirements {path}")
         return read_csv_frame(path, C.REQUIREMENT_COLUMNS, "requirements file")
     fc = make_forecast(ws, week, weeks=1, progress=progress, skip_bad_rows=skip_bad_rows,
                        notes=run.notes if run else None)
-    req = staffing_requirements(fc.frame, ws.config)
+    req = requirements_for(ws, fc.frame)
     written = [write_csv(fc.frame, ws.forecast_path(week)), write_csv(req, path)]
     if run is not None:
         run.forecast, run.accuracy, run.requirements = fc.frame, fc.accuracy, req
         run.written.extend(written)
     return req
+
+
+def with_shrinkage_profile(ws: Workspace, forecast: pd.DataFrame) -> pd.DataFrame:
+    """Add the `shrinkage` column of the interval-of-week profile named by staffing.shrinkage_profile."""
+    from planner.fileio import read_table
+    from planner.staffing import shrinkage_by_interval_of_week
+
+    name = ws.config.staffing.shrinkage_profile
+    if not name:
+        return forecast
+    path = ws.root / name
+    table = read_table(path, "shrinkage profile", "columns weekday (0 = Monday), hour (0-23) and shrinkage (0-1)")
+    try:
+        values = shrinkage_by_interval_of_week(forecast[C.INTERVAL_START], table, ws.config.team.home_timezone)
+    except InputError as exc:
+        raise InputError(path, exc.reason, exc.row, exc.column) from None
+    return forecast.assign(shrinkage=values)
+
+
+def requirements_for(ws: Workspace, forecast: pd.DataFrame) -> pd.DataFrame:
+    """Staff the forecast with the workspace's channels, shrinkage and shrinkage profile."""
+    from planner.staffing import staffing_requirements
+
+    return staffing_requirements(with_shrinkage_profile(ws, forecast), ws.config)
 
 
 def week_requirements(requirements: pd.DataFrame, week: str, config: Config) -> pd.DataFrame:
@@ -198,7 +220,6 @@ def run_plan(workspace: str | Path = ".", week: str | None = None, *, config: Co
     """Run forecast -> requirements -> roster -> checks -> workbook for one ISO week of a workspace."""
     from planner.export import write_workbook
     from planner.roster import build_roster, check_roster, diagnose, evaluate_roster, write_roster
-    from planner.staffing import staffing_requirements
     from planner.timegrid import next_week
 
     ws = Workspace.open(workspace, config)
@@ -223,7 +244,7 @@ def run_plan(workspace: str | Path = ".", week: str | None = None, *, config: Co
     if fc.accuracy is not None and len(fc.accuracy):
         run.written.append(write_csv(fc.accuracy, ws.accuracy_path(week)))
     lap("forecast")
-    run.requirements = staffing_requirements(fc.frame, cfg)
+    run.requirements = requirements_for(ws, fc.frame)
     run.written.append(write_csv(run.requirements, ws.requirements_path(week)))
     lap("requirements")
     req = week_requirements(run.requirements, week, cfg)

@@ -178,3 +178,31 @@ def test_requirements_command_uses_the_saved_forecast(demo_workspace):
     assert "Using forecast" in result.output
     req = pd.read_csv(folder / "forecasts" / "out" / f"{WEEK}.requirements.csv")
     assert (req["staff_needed"] >= req["agents_needed"]).all()
+
+
+def test_shrinkage_profile_raises_staff_in_its_hours(demo_workspace, tmp_path):
+    folder, _ = demo_workspace
+    ws = tmp_path / "ws"
+    (ws / "forecasts" / "out").mkdir(parents=True)
+    (ws / "rosters").mkdir()
+    (ws / "rosters" / "agents.csv").write_bytes((folder / "rosters" / "agents.csv").read_bytes())
+    fc = folder / "forecasts" / "out" / f"{WEEK}.forecast.csv"
+    (ws / "forecasts" / "out" / fc.name).write_bytes(fc.read_bytes())
+    toml = (folder / "planner.toml").read_text()
+    (ws / "planner.toml").write_text(toml.replace("[staffing]", '[staffing]\nshrinkage_profile = "shrink.csv"'))
+    # Monday 10:00 Berlin: 50 % shrinkage instead of 30 % -> staff = ceil(agents / 0.5)
+    (ws / "shrink.csv").write_text("weekday,hour,shrinkage\n0,10,0.5\n")
+    result = CliRunner().invoke(main, ["requirements", "-w", str(ws), "--week", WEEK])
+    assert result.exit_code == 0, result.output
+    req = pd.read_csv(ws / "forecasts" / "out" / f"{WEEK}.requirements.csv", parse_dates=["interval_start"])
+    local = pd.to_datetime(req["interval_start"], utc=True).dt.tz_convert("Europe/Berlin")
+    at = (local.dt.day_of_week == 0) & (local.dt.hour == 10) & (req["agents_needed"] > 0)
+    assert at.any()
+    assert (req.loc[at, "staff_needed"] == (req.loc[at, "agents_needed"] / 0.5).apply(lambda v: int(-(-v // 1)))).all()
+    other = ~at & (req["agents_needed"] > 0)
+    expected = (req.loc[other, "agents_needed"] / 0.7 - 1e-9).apply(lambda v: int(-(-v // 1)))
+    assert (req.loc[other, "staff_needed"] == expected).all()
+    (ws / "shrink.csv").write_text("weekday,hour,shrinkage\n0,10,1.5\n")
+    bad = CliRunner().invoke(main, ["requirements", "-w", str(ws), "--week", WEEK])
+    assert bad.exit_code == 2
+    assert "shrink.csv" in bad.output and "row 2" in bad.output and "shrinkage" in bad.output
