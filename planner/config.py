@@ -143,8 +143,38 @@ class RosterWeights:
 
 
 @dataclass(frozen=True)
+class ShiftTypeConfig:
+    """A named kind of shift (early, late, night) by its local start window [start_from, start_until).
+
+    A window whose end is not after its start wraps midnight ("22:00-02:00").
+    """
+
+    name: str
+    start_from: time
+    start_until: time
+
+    def contains(self, start_local_min: int) -> bool:
+        """Return True if a shift starting `start_local_min` minutes after local midnight is of this type."""
+        lo = self.start_from.hour * 60 + self.start_from.minute
+        hi = 1440 if self.start_until == time(23, 59, 59, 999999) else self.start_until.hour * 60 + self.start_until.minute
+        m = start_local_min % 1440
+        return lo <= m < hi if lo < hi else (m >= lo or m < hi)
+
+    def __str__(self) -> str:
+        end = "24:00" if self.start_until == time(23, 59, 59, 999999) else f"{self.start_until:%H:%M}"
+        return f"{self.name}={self.start_from:%H:%M}-{end}"
+
+
+@dataclass(frozen=True)
 class RulesConfig:
-    """Labour rules: shift shapes and the hard limits every roster must respect."""
+    """Labour rules: shift shapes and the hard limits every roster must respect.
+
+    shift_types names kinds of shift by local start window (first match wins);
+    forbidden_successions lists (first, next) type pairs: no `next` shift on the local
+    day after a `first` shift (e.g. ("late", "early")); max_weekend_days caps the days
+    worked of each weekend (Saturday + Sunday, local): 1 = at least one weekend day off;
+    max_shifts_of_type caps shifts of a type per agent and week (e.g. ("night", 2)).
+    """
 
     shift_hours: tuple[float, ...] = (8.0, 9.0)
     break_minutes: int = 60
@@ -154,6 +184,14 @@ class RulesConfig:
     max_consecutive_days: int = 6
     days_off_together: bool = True
     weights: RosterWeights = RosterWeights()
+    shift_types: tuple[ShiftTypeConfig, ...] = ()
+    forbidden_successions: tuple[tuple[str, str], ...] = ()
+    max_weekend_days: int | None = None
+    max_shifts_of_type: tuple[tuple[str, int], ...] = ()  # (shift type, most shifts of it per agent and week)
+
+    def shift_type(self, start_local_min: int) -> str | None:
+        """Return the name of the first shift type whose window holds a local start (minutes after midnight)."""
+        return next((t.name for t in self.shift_types if t.contains(start_local_min)), None)
 
 
 @dataclass(frozen=True)
@@ -476,6 +514,60 @@ def _forecast(r: _Reader) -> ForecastConfig:
     )
 
 
+def _shift_types(value: Any, key: str, source: str | None) -> tuple[ShiftTypeConfig, ...]:
+    """Parse [rules.shift_types] (name = "06:00-10:00"); ShiftTypeConfig items pass through."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, ShiftTypeConfig) for v in value):
+        return tuple(value)
+    if not isinstance(value, dict):
+        raise ConfigError(key, f'expected a table like {{ early = "06:00-10:00", late = "14:00-18:00" }}, '
+                          f'got {value!r}', source)
+    out = []
+    for name, window in value.items():
+        if not isinstance(window, str) or window.count("-") != 1:
+            raise ConfigError(f"{key}.{name}", f'expected a local start window like "06:00-10:00", got {window!r}',
+                              source)
+        lo, hi = window.split("-")
+        start_from, start_until = parse_clock(lo, f"{key}.{name}", source), parse_clock(hi, f"{key}.{name}", source)
+        if start_from == start_until:
+            raise ConfigError(f"{key}.{name}", f"the start window {window!r} is empty", source)
+        out.append(ShiftTypeConfig(str(name), start_from, start_until))
+    return tuple(out)
+
+
+def _successions(value: Any, names: set[str], key: str, source: str | None) -> tuple[tuple[str, str], ...]:
+    """Parse forbidden_successions = ["late>early", ...] against the defined shift types."""
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(key, f'expected a list like ["late>early"], got {value!r}', source)
+    out = []
+    for item in value:
+        parts = item.split(">") if isinstance(item, str) else list(item) if isinstance(item, (list, tuple)) else []
+        parts = [str(p).strip() for p in parts]
+        if len(parts) != 2 or any(p not in names for p in parts):
+            known = ", ".join(sorted(names)) or "none defined"
+            raise ConfigError(key, f'expected "first>next" naming shift types of [rules.shift_types] ({known}), '
+                              f"got {item!r}", source)
+        out.append((parts[0], parts[1]))
+    return tuple(out)
+
+
+def _type_limits(value: Any, names: set[str], key: str, source: str | None) -> tuple[tuple[str, int], ...]:
+    """Parse [rules.max_shifts_of_type] (night = 2) against the defined shift types."""
+    items = value.items() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else None
+    if items is None:
+        raise ConfigError(key, f"expected a table like {{ night = 2 }}, got {value!r}", source)
+    out = []
+    for item in items:
+        name, limit = item if isinstance(item, (list, tuple)) and len(item) == 2 else (item, None)
+        if name not in names:
+            known = ", ".join(sorted(names)) or "none defined"
+            raise ConfigError(f"{key}.{name}", f"expected a shift type of [rules.shift_types] ({known})", source)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 7:
+            raise ConfigError(f"{key}.{name}", f"expected a whole number of shifts a week from 0 to 7, got {limit!r}",
+                              source)
+        out.append((str(name), int(limit)))
+    return tuple(out)
+
+
 def _rules(r: _Reader) -> RulesConfig:
     r.check_keys({f.name for f in fields(RulesConfig)})
     d = RulesConfig()
@@ -494,6 +586,10 @@ def _rules(r: _Reader) -> RulesConfig:
     w.check_keys({f.name for f in fields(RosterWeights)})
     dw = RosterWeights()
     weights = RosterWeights(**{f.name: w.number(f.name, getattr(dw, f.name), lo=0) for f in fields(RosterWeights)})
+    types = _shift_types(r.get("shift_types", {}), r.key("shift_types"), r.source)
+    if len({t.name for t in types}) != len(types):
+        raise ConfigError(r.key("shift_types"), f"shift type names must be unique, got {[t.name for t in types]}",
+                          r.source)
     return RulesConfig(
         shift_hours=tuple(sorted(float(x) for x in set(lengths))),
         break_minutes=r.number("break_minutes", d.break_minutes, lo=0, hi=180, integer=True),
@@ -503,6 +599,12 @@ def _rules(r: _Reader) -> RulesConfig:
         max_consecutive_days=r.number("max_consecutive_days", d.max_consecutive_days, lo=1, hi=14, integer=True),
         days_off_together=r.boolean("days_off_together", d.days_off_together),
         weights=weights,
+        shift_types=types,
+        forbidden_successions=_successions(r.get("forbidden_successions", []), {t.name for t in types},
+                                           r.key("forbidden_successions"), r.source),
+        max_weekend_days=r.number("max_weekend_days", d.max_weekend_days, lo=0, hi=2, integer=True),
+        max_shifts_of_type=_type_limits(r.get("max_shifts_of_type", {}), {t.name for t in types},
+                                        r.key("max_shifts_of_type"), r.source),
     )
 
 

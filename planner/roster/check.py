@@ -2,7 +2,8 @@
 
 `check_roster` recomputes availability, days off, night work, time off, shift shapes,
 breaks, one shift per day, rest (also against last week), weekly hours and days,
-consecutive days (also across the boundary), skills, one queue per interval, that
+consecutive days (also across the boundary), forbidden successions of shift types (also
+after last week), shifts per type and days worked per weekend when the rules set them, skills, one queue per interval, that
 allocations lie inside worked time and that every fully worked interval is allocated.
 It returns one row per violation: rule, agent_id, local_date, detail.
 """
@@ -132,6 +133,38 @@ def _sequence(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, w
                         f"at most {r.max_consecutive_days}"))
 
 
+def _successions(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, out: list) -> None:
+    """No forbidden succession of shift types on consecutive local days; shifts per type and days per weekend within limits."""
+    r = config.rules
+    if r.forbidden_successions:
+        kinds: dict[date, tuple[str | None, bool]] = {}
+        for frame, is_prev in ((prev, True), (own, False)):
+            for day, start in zip(frame.local_date, pd.to_datetime(frame.start_utc, utc=True)):
+                local = start.tz_convert(a.timezone)
+                kinds[_day(day)] = (r.shift_type(local.hour * 60 + local.minute), is_prev)
+        for day, (first, first_prev) in sorted(kinds.items()):
+            then, then_prev = kinds.get(day + timedelta(days=1), (None, True))
+            if (first, then) in r.forbidden_successions and not (first_prev and then_prev):
+                out.append(("forbidden_succession", a.agent_id, day + timedelta(days=1),
+                            f"a shift of type {then} follows one of type {first} on {day}; rules.forbidden_successions "
+                            f"forbids {first}>{then}"))
+    for name, limit in r.max_shifts_of_type:
+        starts = pd.to_datetime(own.start_utc, utc=True).dt.tz_convert(a.timezone)
+        n = sum(1 for t in starts if r.shift_type(t.hour * 60 + t.minute) == name)
+        if n > limit:
+            out.append(("max_shifts_of_type", a.agent_id, None, f"works {n} {name} shifts; "
+                        f"rules.max_shifts_of_type allows {limit} a week"))
+    if r.max_weekend_days is not None:
+        weekends: dict[date, set[date]] = {}
+        for day in map(_day, own.local_date):
+            if day.weekday() >= 5:
+                weekends.setdefault(day - timedelta(days=day.weekday() - 5), set()).add(day)
+        for saturday, days in sorted(weekends.items()):
+            if len(days) > r.max_weekend_days:
+                out.append(("max_weekend_days", a.agent_id, saturday, f"works {len(days)} days of the weekend of "
+                            f"{saturday}; rules.max_weekend_days allows {r.max_weekend_days}"))
+
+
 def _time_off(a: Agent, own: pd.DataFrame, time_off: pd.DataFrame | None, out: list) -> None:
     """No shift overlaps the agent's approved time off."""
     if time_off is None or len(time_off) == 0:
@@ -213,6 +246,7 @@ def check_roster(roster: RosterResult, agents: tuple[Agent, ...], config: Config
         _time_off(a, own, time_off, out)
         contract = week_contract(a, roster.week, config.team.home_timezone, spans.get(aid, []))
         _sequence(a, own, prev, config, roster.week, out, contract)
+        _successions(a, own, prev, config, out)
     _allocation(roster, team, config, out)
     frame = pd.DataFrame(out, columns=VIOLATION_COLUMNS)
     return frame.astype({"rule": str, "agent_id": str, "detail": str})

@@ -50,6 +50,7 @@ class RosterModel:
     short_vars: dict[tuple[Queue, int], list] = field(default_factory=dict)  # convex shortfall pieces
     surplus_vars: dict[tuple[Queue, int], Any] = field(default_factory=dict)
     day_vars: dict[tuple[str, date], cp_model.IntVar] = field(default_factory=dict)  # (agent, date) -> works
+    prev_starts: dict[str, dict[date, int]] = field(default_factory=dict)  # last week: local date -> local start min
 
     def work(self, agent_id: str, day: date) -> Any:
         """Return the 0/1 expression "agent works on local `day`"."""
@@ -127,6 +128,10 @@ def new_roster_model(requirements: pd.DataFrame, agents: tuple[Agent, ...], conf
         rm.dates[a.agent_id] = agent_local_dates(a, week, config.team.home_timezone)
         rm.prev_dates[a.agent_id] = {pd.Timestamp(d).date() for d in prev[a.agent_id]["local_date"]} \
             if a.agent_id in prev else set()
+        if a.agent_id in prev:
+            starts = pd.to_datetime(prev[a.agent_id]["start_utc"], utc=True).dt.tz_convert(a.timezone)
+            rm.prev_starts[a.agent_id] = {pd.Timestamp(d).date(): t.hour * 60 + t.minute
+                                          for d, t in zip(prev[a.agent_id]["local_date"], starts)}
         for i, c in enumerate(cands):
             rm.x[a.agent_id, i] = rm.model.new_bool_var(f"shift[{a.agent_id},{c.local_date},{c.start_local_min},"
                                                         f"{c.paid_minutes},{c.break_m}]")

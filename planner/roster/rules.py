@@ -13,6 +13,8 @@ from datetime import timedelta
 from planner.roster.model import RosterModel
 
 HARD_RULES = ("one_shift_per_day", "min_rest", "weekly_hours", "days_per_week", "max_consecutive_days")
+# hard rules that are off unless planner.toml sets them; not yet in diagnose's explanations
+OPTIONAL_HARD_RULES = ("forbidden_successions", "max_weekend_days", "max_shifts_of_type")
 
 
 def add_one_shift_per_day(rm: RosterModel, agent_ids=None) -> None:
@@ -74,6 +76,53 @@ def add_max_consecutive_days(rm: RosterModel, agent_ids=None) -> None:
             if free and fixed + len(free) > m:
                 rm.model.add(sum(rm.work(aid, d) for d in free) <= m - fixed)
             first += timedelta(days=1)
+
+
+def add_forbidden_successions(rm: RosterModel, agent_ids=None) -> None:
+    """No shift of type b on the local day after a shift of type a, per (a, b) in rules.forbidden_successions (also after last week)."""
+    rules = rm.config.rules
+    if not rules.forbidden_successions:
+        return
+    for aid in rm.candidates if agent_ids is None else agent_ids:
+        kind = [rules.shift_type(c.start_local_min) for c in rm.candidates[aid]]
+        for day in rm.dates[aid]:
+            today, tomorrow = rm.by_day.get((aid, day), []), rm.by_day.get((aid, day + timedelta(days=1)), [])
+            for first, then in rules.forbidden_successions:
+                a = [rm.x[aid, i] for i in today if kind[i] == first]
+                b = [rm.x[aid, j] for j in tomorrow if kind[j] == then]
+                if a and b:
+                    rm.model.add(sum(a) + sum(b) <= 1)
+        for day, start_min in rm.prev_starts.get(aid, {}).items():
+            first = rules.shift_type(start_min)
+            for j in rm.by_day.get((aid, day + timedelta(days=1)), []):
+                if (first, kind[j]) in rules.forbidden_successions:
+                    rm.model.add(rm.x[aid, j] == 0)
+
+
+def add_max_weekend_days(rm: RosterModel, agent_ids=None) -> None:
+    """At most rules.max_weekend_days days worked of each local weekend (Saturday and Sunday)."""
+    limit = rm.config.rules.max_weekend_days
+    if limit is None:
+        return
+    for aid in rm.candidates if agent_ids is None else agent_ids:
+        weekends: dict = defaultdict(list)
+        for day in rm.dates[aid]:
+            if day.weekday() >= 5 and (aid, day) in rm.by_day:
+                weekends[day - timedelta(days=day.weekday() - 5)].append(day)
+        for days in weekends.values():
+            if len(days) > limit:
+                rm.model.add(sum(rm.work(aid, d) for d in days) <= limit)
+
+
+def add_max_shifts_of_type(rm: RosterModel, agent_ids=None) -> None:
+    """At most n shifts of a shift type per agent and week, per (type, n) in rules.max_shifts_of_type."""
+    rules = rm.config.rules
+    for aid in rm.candidates if agent_ids is None else agent_ids:
+        cands = rm.candidates[aid]
+        for name, limit in rules.max_shifts_of_type:
+            own = [rm.x[aid, i] for i, c in enumerate(cands) if rules.shift_type(c.start_local_min) == name]
+            if len(own) > limit:
+                rm.model.add(sum(own) <= limit)
 
 
 def add_coverage(rm: RosterModel) -> None:
@@ -219,8 +268,10 @@ def add_hard_rules(rm: RosterModel, agent_ids=None, skip: tuple[str, ...] = ()) 
     """Add every hard rule (except those named in `skip`) for the given agents (default: all)."""
     rules = {"one_shift_per_day": add_one_shift_per_day, "min_rest": add_min_rest,
              "weekly_hours": add_weekly_hours, "days_per_week": add_days_per_week,
-             "max_consecutive_days": add_max_consecutive_days}
-    for name in HARD_RULES:
+             "max_consecutive_days": add_max_consecutive_days,
+             "forbidden_successions": add_forbidden_successions, "max_weekend_days": add_max_weekend_days,
+             "max_shifts_of_type": add_max_shifts_of_type}
+    for name in HARD_RULES + OPTIONAL_HARD_RULES:
         if name not in skip:
             rules[name](rm, agent_ids)
 

@@ -1,0 +1,80 @@
+"""Curtois & Qu benchmark: solve chosen instances with CP-SAT and compare with the best known.
+
+Reads ../shared/data/curtois_qu/ (Curtois & Qu, "Shift Scheduling Benchmark Data",
+schedulingbenchmarks.org; best_known.csv holds the 2014 comparison table), solves each
+instance with planner.roster.curtois.solve_instance and scores the roster again with the
+independent penalty calculator, which must agree with the solver's objective.
+
+    /tmp/venv/bin/python bench/curtois.py 1 2 3 --time-limit 60 --workers 2
+    /tmp/venv/bin/python bench/curtois.py 4-12 --time-limit 300
+
+Prints: instance, size (days x staff x shift types), our objective, independent penalty,
+best known, gap to best known (%), proven bound, wall time (s), status, hard violations.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+from planner.errors import PlannerError
+from planner.roster.curtois import penalty, read_instance, solve_instance
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "curtois_qu"
+
+
+def _numbers(items: list[str]) -> list[int]:
+    out: list[int] = []
+    for item in items:
+        if "-" in item:
+            lo, hi = item.split("-")
+            out += range(int(lo), int(hi) + 1)
+        else:
+            out.append(int(item))
+    return out
+
+
+def best_known(folder: Path) -> dict[str, int]:
+    """Return best known objective per instance name from best_known.csv (blank rows skipped)."""
+    with open(folder / "best_known.csv", newline="") as fh:
+        return {r["instance"]: int(r["best_known_2014"]) for r in csv.DictReader(fh) if r["best_known_2014"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("instances", nargs="+", help="instance numbers or ranges, e.g. 1 2 3 or 4-12")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", type=Path, default=DATA)
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"benchmark data not found at {args.data}", file=sys.stderr)
+        return 2
+    best = best_known(args.data)
+    header = f"{'instance':<11}{'size':>12}{'ours':>8}{'penalty':>9}{'best':>7}{'gap%':>8}{'bound':>8}{'time_s':>8}  status"
+    print(f"time limit {args.time_limit:g} s, {args.workers} workers, seed {args.seed}")
+    print(header)
+    for n in _numbers(args.instances):
+        name = f"Instance{n}"
+        inst = read_instance(args.data / f"{name}.txt")
+        size = f"{inst.horizon_days}x{len(inst.staff)}x{len(inst.shifts)}"
+        ref = best.get(name)
+        try:
+            out = solve_instance(inst, args.time_limit, args.workers, args.seed)
+        except PlannerError as exc:
+            print(f"{name:<11}{size:>12}{'-':>8}{'-':>9}{ref if ref is not None else '-':>7}{'-':>8}{'-':>8}"
+                  f"{args.time_limit:>8.0f}  {exc}", flush=True)
+            continue
+        pb = penalty(inst, out.assignment)
+        gap = f"{100 * (out.objective - ref) / ref:.2f}" if ref else "-"
+        note = "" if pb.total == out.objective else "  PENALTY MISMATCH"
+        note += f"  {len(pb.hard_violations)} HARD VIOLATIONS" if pb.hard_violations else ""
+        print(f"{name:<11}{size:>12}{out.objective:>8}{pb.total:>9}{ref if ref is not None else '-':>7}{gap:>8}"
+              f"{out.bound:>8}{out.wall_s:>8.1f}  {out.status}{note}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
