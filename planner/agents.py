@@ -3,7 +3,8 @@
 `read_agents` reads rosters/agents.csv (or .xlsx) into `Agent`s, checking every row;
 `agents_frame` / `write_agents` turn them back into a table that `read_agents` reads
 again; `read_time_off` reads approved leave (local dates or times in each agent's zone)
-into UTC spans. Bad rows raise one `InputError` listing the first few, each with its
+into UTC spans; `read_shift_requests` reads the agents' wishes to work or not work a
+shift type (or any shift) on a local date. Bad rows raise one `InputError` listing the first few, each with its
 row (header = row 1), column, the value found and what is expected.
 
 Defaults of the agents file: min_hours and max_hours default to contract_hours;
@@ -24,10 +25,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pandas as pd
 
-from planner.config import ISO_639_1, Config, parse_weekdays
+from planner.config import ISO_639_1, Config, RulesConfig, parse_weekdays
 from planner.errors import ConfigError, InputError
 from planner.fileio import EXCEL_SUFFIXES, read_table, write_csv
-from planner.timegrid import local_to_utc
+from planner.timegrid import local_to_utc, week_bounds
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class Agent:
     earliest_start/latest_end bound shifts (None: no bound; latest_end before
     earliest_start means a window across midnight). days_off: weekdays never worked
     (Monday = 0). night_ok: may work shifts touching 00:00-06:00 local.
+    max_weekend_days, max_shifts_of_type (per type), min_consecutive_days,
+    min_consecutive_days_off and max_consecutive_days override planner.toml's [rules]
+    for this agent (None / empty: the team's rule); see `agent_limits`.
     """
 
     agent_id: str
@@ -59,6 +63,11 @@ class Agent:
     team: str = ""
     night_ok: bool = False
     row: int | None = None  # line in the agents file, for messages
+    max_weekend_days: int | None = None
+    max_shifts_of_type: tuple[tuple[str, int], ...] = ()
+    min_consecutive_days: int | None = None
+    min_consecutive_days_off: int | None = None
+    max_consecutive_days: int | None = None
 
     @property
     def skill_profile(self) -> tuple[tuple[str, str], ...]:
@@ -66,12 +75,47 @@ class Agent:
         return tuple(sorted(self.skills))
 
 
+@dataclass(frozen=True)
+class AgentLimits:
+    """The rule limits that hold for one agent: its own agents.csv values, else planner.toml's [rules]."""
+
+    max_consecutive_days: int
+    min_consecutive_days: int
+    min_consecutive_days_off: int
+    max_weekend_days: int | None  # days worked of each local weekend; None: no limit
+    max_shifts_of_type: tuple[tuple[str, int], ...]  # (shift type, most shifts of it a week)
+
+
+def agent_limits(agent: Agent, rules: RulesConfig) -> AgentLimits:
+    """Return the agent's limits: each agents.csv value overrides the team's rule (per shift type for type maxima)."""
+    types = dict(rules.max_shifts_of_type)
+    types.update(agent.max_shifts_of_type)
+    order = [t.name for t in rules.shift_types]
+    return AgentLimits(
+        max_consecutive_days=_own(agent.max_consecutive_days, rules.max_consecutive_days),
+        min_consecutive_days=_own(agent.min_consecutive_days, rules.min_consecutive_days),
+        min_consecutive_days_off=_own(agent.min_consecutive_days_off, rules.min_consecutive_days_off),
+        max_weekend_days=_own(agent.max_weekend_days, rules.max_weekend_days),
+        max_shifts_of_type=tuple(sorted(types.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order
+                                                                        else len(order), kv[0]))))
+
+
+def _own(value, team):
+    return team if value is None else value
+
+
+LIMIT_COLUMNS = ["max_weekend_days", "max_shifts_of_type", "min_consecutive_days", "min_consecutive_days_off",
+                 "max_consecutive_days"]
 AGENT_COLUMNS = ["agent_id", "name", "team", "timezone", "languages", "channels", "skills", "contract_hours",
                  "min_hours", "max_hours", "days_per_week", "earliest_start", "latest_end", "days_off",
-                 "preferred_start", "night_ok"]
+                 "preferred_start", "night_ok", *LIMIT_COLUMNS]
 REQUIRED_AGENT_COLUMNS = ["agent_id", "name", "timezone", "languages", "channels", "contract_hours"]
 TIME_OFF_COLUMNS = ["agent_id", "start_utc", "end_utc", "reason"]
 REQUIRED_TIME_OFF_COLUMNS = ["agent_id", "start", "end"]
+SHIFT_REQUEST_COLUMNS = ["agent_id", "local_date", "shift_type", "want", "weight"]
+REQUIRED_REQUEST_COLUMNS = ["agent_id", "date", "want"]
+DEFAULT_WISH_WEIGHT = 1.0  # objective points an unmet shift wish costs when the file gives no weight
+MAX_WISH_WEIGHT = 1_000_000.0
 MAX_CONTRACT_HOURS = 80.0
 MAX_LISTED = 5
 
@@ -125,9 +169,15 @@ def agents_frame(agents: Iterable[Agent]) -> pd.DataFrame:
         "earliest_start": _clock_text(a.earliest_start), "latest_end": _clock_text(a.latest_end),
         "days_off": ";".join(_WEEKDAY_NAMES[d] for d in sorted(a.days_off)),
         "preferred_start": _clock_text(a.preferred_start), "night_ok": bool(a.night_ok),
+        "max_weekend_days": a.max_weekend_days,
+        "max_shifts_of_type": ";".join(f"{t}:{n}" for t, n in a.max_shifts_of_type),
+        "min_consecutive_days": a.min_consecutive_days, "min_consecutive_days_off": a.min_consecutive_days_off,
+        "max_consecutive_days": a.max_consecutive_days,
     } for a in agents]
     frame = pd.DataFrame(rows, columns=AGENT_COLUMNS)
-    frame["days_per_week"] = frame["days_per_week"].astype("Int64")
+    for column in ("days_per_week", "max_weekend_days", "min_consecutive_days", "min_consecutive_days_off",
+                   "max_consecutive_days"):
+        frame[column] = frame[column].astype("Int64")
     frame["night_ok"] = frame["night_ok"].astype(bool)
     return frame
 
@@ -168,10 +218,21 @@ def _parse_agent(r: "_Row", config: Config) -> Agent | None:
     latest = _clock(r, "latest_end", end=True)
     preferred = _clock(r, "preferred_start")
     night_ok = _boolean(r, "night_ok")
+    weekend = _whole(r, "max_weekend_days", 0, 2, "days worked of each weekend")
+    type_limits = _type_limits(r, config)
+    min_run = _whole(r, "min_consecutive_days", 1, 7, "working days in a row")
+    min_off = _whole(r, "min_consecutive_days_off", 1, 7, "days off in a row")
+    max_run = _whole(r, "max_consecutive_days", 1, 14, "working days in a row")
+    if min_run is not None or max_run is not None:
+        lo, hi = _own(min_run, config.rules.min_consecutive_days), _own(max_run, config.rules.max_consecutive_days)
+        if lo > hi:
+            column = "min_consecutive_days" if min_run is not None else "max_consecutive_days"
+            r.fail(column, r.cell(column), f"min_consecutive_days ({lo}) at most max_consecutive_days ({hi}); "
+                   "an empty cell takes planner.toml's [rules] value")
     if contract is not None:
         min_h = contract if min_h is None else min_h
         max_h = contract if max_h is None else max_h
-        _check_hours(r, config, contract, min_h, max_h, days_per_week, days_off)
+        _check_hours(r, config, contract, min_h, max_h, days_per_week, days_off, max_run)
     if earliest is not None and latest is not None and night_ok is not None:
         _check_window(r, config, earliest, latest, night_ok)
     if r.errors or contract is None or tz is None:
@@ -180,7 +241,37 @@ def _parse_agent(r: "_Row", config: Config) -> Agent | None:
                  skills=skills, contract_hours=contract, min_hours=min_h, max_hours=max_h,
                  days_per_week=days_per_week, earliest_start=earliest, latest_end=latest,
                  days_off=days_off or frozenset(), preferred_start=preferred, team=r.cell("team"),
-                 night_ok=bool(night_ok), row=r.row)
+                 night_ok=bool(night_ok), row=r.row, max_weekend_days=weekend, max_shifts_of_type=type_limits,
+                 min_consecutive_days=min_run, min_consecutive_days_off=min_off, max_consecutive_days=max_run)
+
+
+def _whole(r: "_Row", column: str, lo: int, hi: int, what: str) -> int | None:
+    """Parse an optional whole number from lo to hi (empty: None, the team's rule)."""
+    text = r.cell(column)
+    if not text:
+        return None
+    value = _to_float(text)
+    if value is None or value != int(value) or not lo <= value <= hi:
+        r.fail(column, text, f"a whole number of {what} from {lo} to {hi}, or empty for planner.toml's [rules] value")
+        return None
+    return int(value)
+
+
+def _type_limits(r: "_Row", config: Config) -> tuple[tuple[str, int], ...]:
+    """Parse max_shifts_of_type like "night:2;late:3" against planner.toml's [rules.shift_types]."""
+    text = r.cell("max_shifts_of_type")
+    names = [t.name for t in config.rules.shift_types]
+    out: dict[str, int] = {}
+    for part in _split(text):
+        name, sep, limit = (s.strip() for s in part.partition(":"))
+        value = _to_float(limit) if sep else None
+        if name not in names or value is None or value != int(value) or not 0 <= value <= 7:
+            known = ", ".join(names) or "none defined"
+            r.fail("max_shifts_of_type", text, f"shift type:most shifts a week (0-7) like night:2;late:3, with the "
+                   f"shift types of [rules.shift_types] in planner.toml ({known}); cannot read '{part}'")
+            return ()
+        out[name] = int(value)
+    return tuple(out.items())
 
 
 def _timezone(r: "_Row") -> str | None:
@@ -334,12 +425,13 @@ def _boolean(r: "_Row", column: str) -> bool | None:
 
 
 def _check_hours(r: "_Row", config: Config, contract: float, min_h: float, max_h: float,
-                 days_per_week: int | None, days_off: frozenset[int] | None) -> None:
+                 days_per_week: int | None, days_off: frozenset[int] | None, own_max_run: int | None = None) -> None:
     """min_hours <= contract_hours <= max_hours, and the minimum fits in the days allowed.
 
     Days allowed: days_per_week, else 7 less the fixed days off, never more than
-    rules.max_consecutive_days (a week's seven days are seven in a row); each day holds
-    at most the longest shift of rules.shift_hours.
+    max_consecutive_days (the agent's own, else rules.max_consecutive_days: a week's
+    seven days are seven in a row); each day holds at most the longest shift of
+    rules.shift_hours.
     """
     if min_h > contract:
         r.fail("min_hours", r.cell("min_hours"), f"min_hours <= contract_hours ({contract:g})")
@@ -354,15 +446,16 @@ def _check_hours(r: "_Row", config: Config, contract: float, min_h: float, max_h
         r.fail("days_per_week", r.cell("days_per_week"),
                f"at most {open_days} days: days_off '{r.cell('days_off')}' leaves {open_days} days to work")
         return
-    max_run = config.rules.max_consecutive_days
-    if days_per_week is not None and days_per_week > max_run:
-        r.fail("days_per_week", r.cell("days_per_week"),
-               f"at most {max_run} days: rules.max_consecutive_days is {max_run}")
+    max_run = _own(own_max_run, config.rules.max_consecutive_days)
+    run_name = "rules.max_consecutive_days" if own_max_run is None else "the agent's max_consecutive_days"
+    cap = 7 - 7 // (max_run + 1)  # most days of a week with no more than max_run in a row
+    if days_per_week is not None and days_per_week > cap:
+        r.fail("days_per_week", r.cell("days_per_week"), f"at most {cap} days: {run_name} is {max_run}")
         return
     days, why = (days_per_week, "days_per_week") if days_per_week is not None else (
         open_days, f"7 days less {len(days_off)} days off")
-    if days > max_run:
-        days, why = max_run, "rules.max_consecutive_days"
+    if days > cap:
+        days, why = cap, run_name
     longest = max(config.rules.shift_hours)
     available = days * longest
     if min_h > available + 1e-9:
@@ -480,12 +573,85 @@ def _to_utc(when: date | datetime, tz: str, end: bool) -> pd.Timestamp:
     return local_to_utc(when + timedelta(days=1) if end else when, 0, tz)
 
 
+# --------------------------------------------------------------------------- shift requests
+
+
+def read_shift_requests(path: str | Path | None, agents: Iterable[Agent], config: Config,
+                        week: str | None = None) -> pd.DataFrame:
+    """Read the agents' shift wishes: columns agent_id, local_date, shift_type ("" = any shift), want, weight.
+
+    One row per wish: `date` is the agent's local date; `shift_type` one of
+    [rules.shift_types] or empty for the whole day; `want` "on" (wishes to work it) or
+    "off" (wishes not to); `weight` the objective points an unmet wish costs (default
+    DEFAULT_WISH_WEIGHT). With `week`, rows on dates outside the agent's week are
+    dropped without complaint. A missing file gives an empty frame.
+    """
+    empty = pd.DataFrame({"agent_id": pd.Series(dtype=object), "local_date": pd.Series(dtype=object),
+                          "shift_type": pd.Series(dtype=object), "want": pd.Series(dtype=object),
+                          "weight": pd.Series(dtype=float)})
+    if path is None or not Path(path).exists():
+        return empty
+    p = Path(path)
+    raw, names = _read_table(p, "shift requests file", allow_empty=True,
+                             header=", ".join(REQUIRED_REQUEST_COLUMNS + ["shift_type", "weight"]))
+    if raw is None:
+        return empty
+    _require(p, names, REQUIRED_REQUEST_COLUMNS, "shift requests file")
+    team = {a.agent_id: a for a in agents}
+    types = [t.name for t in config.rules.shift_types]
+    excel = p.suffix.lower() in EXCEL_SUFFIXES
+    problems = _Problems(p, "shift request")
+    rows = []
+    for row, cells in _rows(raw, names):
+        r = _Row(row, cells)
+        agent = team.get(r.cell("agent_id"))
+        if agent is None:
+            known = ", ".join(list(team)[:3]) + (", ..." if len(team) > 3 else "")
+            r.fail("agent_id", r.cell("agent_id"), f"an agent_id of the agents file ({known})")
+        day = _when(r, "date", excel)
+        if isinstance(day, datetime):
+            r.fail("date", r.cell("date"), "a local date like 2026-12-01, without a time")
+        kind = r.cell("shift_type")
+        if kind and kind not in types:
+            r.fail("shift_type", kind, f"a shift type of [rules.shift_types] in planner.toml "
+                   f"({', '.join(types) or 'none defined'}), or empty for any shift")
+        want = r.cell("want").lower()
+        if want not in ("on", "off"):
+            r.fail("want", r.cell("want"), "on (wishes to work) or off (wishes not to work)")
+        weight = DEFAULT_WISH_WEIGHT
+        if r.cell("weight"):
+            weight = _to_float(r.cell("weight"))
+            if weight is None or not 0 <= weight <= MAX_WISH_WEIGHT:
+                r.fail("weight", r.cell("weight"), f"objective points from 0 to {MAX_WISH_WEIGHT:g} like 1, "
+                       f"or empty for {DEFAULT_WISH_WEIGHT:g}")
+        if r.errors:
+            problems.add(row, r.errors)
+        else:
+            rows.append((agent.agent_id, day, kind, want, float(weight)))
+    problems.raise_if_any()
+    if week is not None:
+        rows = [w for w in rows if w[1] in _week_dates(team[w[0]], week, config.team.home_timezone)]
+    if not rows:
+        return empty
+    return pd.DataFrame(rows, columns=SHIFT_REQUEST_COLUMNS)
+
+
+def _week_dates(agent: Agent, week: str, home_tz: str) -> set[date]:
+    """Return the agent's local dates on which a shift of `week` (home time zone) can start."""
+    start, end = week_bounds(week, home_tz)
+    first = start.tz_convert(agent.timezone).date()
+    last = (end - pd.Timedelta(seconds=1)).tz_convert(agent.timezone).date()
+    return {first + timedelta(days=i) for i in range((last - first).days + 1)}
+
+
 # --------------------------------------------------------------------------- reading tables
 
 
-def _read_table(p: Path, what: str, allow_empty: bool = False) -> tuple[pd.DataFrame | None, dict[str, str]]:
+def _read_table(p: Path, what: str, allow_empty: bool = False,
+                header: str | None = None) -> tuple[pd.DataFrame | None, dict[str, str]]:
     """Read every cell as stripped text; return the frame and lower-case name -> file column."""
-    frame = read_table(p, what, f"a header row with {', '.join(REQUIRED_AGENT_COLUMNS)}", allow_empty=allow_empty)
+    header = header or ", ".join(REQUIRED_AGENT_COLUMNS)
+    frame = read_table(p, what, f"a header row with {header}", allow_empty=allow_empty)
     if frame.columns.empty:
         return None, {}
     frame = frame.astype(str)

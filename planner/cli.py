@@ -120,6 +120,10 @@ def _echo_roster_summary(run_or_roster: Any, evaluation: Any, config: Any, check
         click.echo(rows.to_string(index=False))
     click.echo(f"Paid hours {evaluation.paid_hours:,.0f}; shortfall {evaluation.shortfall_hours:,.0f} "
                f"agent-hours; surplus {evaluation.surplus_hours:,.0f} agent-hours")
+    from planner.roster.diagnose import duty_cover_notes
+
+    for line in duty_cover_notes(getattr(evaluation, "duty_cover", None)):
+        click.echo(f"Note: {line}", err=True)
     if checks is not None:
         click.echo("Checks: no rule violations" if checks.empty else f"Checks: {len(checks)} VIOLATION(S)")
 
@@ -354,7 +358,7 @@ def roster(workspace: Path, week: str | None, time_limit: float | None, workers:
     """
     from planner.export import write_workbook
     from planner.fileio import write_csv
-    from planner.plan import PlanRun, load_team, saved_or_new_requirements, week_requirements
+    from planner.plan import PlanRun, load_shift_requests, load_team, saved_or_new_requirements, week_requirements
     from planner.roster import build_roster, check_roster, diagnose, evaluate_roster, write_roster
 
     ws = _workspace(workspace, time_limit, workers, seed)
@@ -364,9 +368,10 @@ def roster(workspace: Path, week: str | None, time_limit: float | None, workers:
     req = week_requirements(saved_or_new_requirements(ws, week, progress=_progress, run=run), week, cfg)
     notes = diagnose(req, agents, cfg, week, time_off=time_off)
     _echo_notes(notes)
-    result = build_roster(req, agents, cfg, week, time_off=time_off, progress=_progress)
+    wishes = load_shift_requests(ws, agents, week)
+    result = build_roster(req, agents, cfg, week, time_off=time_off, shift_requests=wishes, progress=_progress)
     checks = check_roster(result, agents, cfg, requirements=req, time_off=time_off)
-    evaluation = evaluate_roster(result, req, agents, cfg)
+    evaluation = evaluate_roster(result, req, agents, cfg, shift_requests=wishes)
     paths = run.written + [write_roster(result, ws.roster_path(week)), write_csv(checks, ws.checks_path(week))]
     if not no_workbook:
         paths.append(write_workbook(ws.workbook_path(week), config=cfg, week=week, agents=agents, roster=result,
@@ -390,7 +395,7 @@ def export(workspace: Path, week: str | None, per_agent: bool) -> None:
     from planner import columns as C
     from planner.export import write_workbook
     from planner.fileio import read_csv_frame
-    from planner.plan import load_team, saved_or_new_requirements, week_requirements
+    from planner.plan import load_shift_requests, load_team, saved_or_new_requirements, week_requirements
     from planner.roster import check_roster, evaluate_roster, read_roster
 
     ws = _workspace(workspace)
@@ -401,7 +406,7 @@ def export(workspace: Path, week: str | None, per_agent: bool) -> None:
     fc_path = ws.forecast_path(week)
     forecast_frame = read_csv_frame(fc_path, C.FORECAST_COLUMNS, "forecast file") if fc_path.exists() else None
     checks = check_roster(result, agents, cfg, requirements=req, time_off=time_off)
-    evaluation = evaluate_roster(result, req, agents, cfg)
+    evaluation = evaluate_roster(result, req, agents, cfg, shift_requests=load_shift_requests(ws, agents, week))
     paths = [write_workbook(ws.workbook_path(week), config=cfg, week=week, agents=agents, roster=result,
                             evaluation=evaluation, requirements=req, forecast=forecast_frame, checks=checks,
                             time_off=time_off)]
@@ -417,7 +422,7 @@ def export(workspace: Path, week: str | None, per_agent: bool) -> None:
 @main.command()
 @_workspace_option
 def check(workspace: Path) -> None:
-    """Validate the workspace: planner.toml, agents, time off and history.
+    """Validate the workspace: planner.toml, agents, time off, shift requests and history.
 
     Prints what was read and fails with the first problems found (file, row, column).
 
@@ -438,6 +443,11 @@ def check(workspace: Path) -> None:
                f"{sum(a.contract_hours for a in agents):,.0f} contract hours a week")
     if time_off is not None:
         click.echo(f"Time off: {len(time_off)} entries")
+    if ws.shift_requests_file.exists():
+        from planner.agents import read_shift_requests
+
+        wishes = read_shift_requests(ws.shift_requests_file, agents, cfg)
+        click.echo(f"Shift requests: {len(wishes)} wishes of {wishes['agent_id'].nunique()} agent(s)")
     history = load_history(ws)
     queues = history.groupby(["channel", "language"]).ngroups
     click.echo(f"History: {len(history):,} queue-intervals, {queues} queues, "

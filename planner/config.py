@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -166,6 +166,41 @@ class ShiftTypeConfig:
 
 
 @dataclass(frozen=True)
+class DutyCoverConfig:
+    """Staff wanted on a shift type per local day, e.g. one engineer on the night shift every night.
+
+    Counted by the agent's local date of the shift start and the shift's type; only
+    agents with one of `skills` (channel, language) count (empty: everyone). Soft: each
+    person under `staff` costs weight_under objective points, each person over costs
+    weight_over. The entry holds on `weekdays` (Monday = 0) and on `dates`; for the same
+    shift type and skills an entry naming a date overrides one naming its weekday.
+    """
+
+    shift_type: str
+    staff: int = 1
+    weekdays: frozenset[int] = frozenset(range(7))
+    dates: frozenset[date] = frozenset()
+    weight_under: float = 100.0  # objective points per person short, per day
+    weight_over: float = 0.0  # objective points per person beyond `staff`, per day
+    skills: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def who(self) -> str:
+        """Return who counts, as text: "phone:en;chat:en", or "" for everyone."""
+        return ";".join(f"{c}:{lang}" for c, lang in self.skills)
+
+    def counts(self, skills) -> bool:
+        """Return True if an agent with these (channel, language) skills counts towards the cover."""
+        return not self.skills or any(q in self.skills for q in skills)
+
+    def __str__(self) -> str:
+        days = ", ".join([_WEEKDAYS[d] for d in sorted(self.weekdays)] + [f"{d:%Y-%m-%d}" for d in sorted(self.dates)])
+        who = f" with {self.who}" if self.skills else ""
+        return (f"{self.staff} on {self.shift_type}{who} on {days} (under {self.weight_under:g}, "
+                f"over {self.weight_over:g})")
+
+
+@dataclass(frozen=True)
 class RulesConfig:
     """Labour rules: shift shapes and the hard limits every roster must respect.
 
@@ -174,6 +209,11 @@ class RulesConfig:
     day after a `first` shift (e.g. ("late", "early")); max_weekend_days caps the days
     worked of each weekend (Saturday + Sunday, local): 1 = at least one weekend day off;
     max_shifts_of_type caps shifts of a type per agent and week (e.g. ("night", 2)).
+    min_consecutive_days / min_consecutive_days_off: each block of working days (days
+    off) is at least this long (1 = no limit); a block touching the end of the week is
+    not judged (it may go on next week), one touching the start counts last week's
+    roster when it is given and is not judged otherwise. duty_cover: staff wanted per
+    local day and shift type (soft). agents.csv may override the per-agent limits.
     """
 
     shift_hours: tuple[float, ...] = (8.0, 9.0)
@@ -188,10 +228,19 @@ class RulesConfig:
     forbidden_successions: tuple[tuple[str, str], ...] = ()
     max_weekend_days: int | None = None
     max_shifts_of_type: tuple[tuple[str, int], ...] = ()  # (shift type, most shifts of it per agent and week)
+    min_consecutive_days: int = 1
+    min_consecutive_days_off: int = 1
+    duty_cover: tuple[DutyCoverConfig, ...] = ()
 
     def shift_type(self, start_local_min: int) -> str | None:
         """Return the name of the first shift type whose window holds a local start (minutes after midnight)."""
         return next((t.name for t in self.shift_types if t.contains(start_local_min)), None)
+
+    def duty_cover_on(self, day: date) -> tuple[DutyCoverConfig, ...]:
+        """Return the duty cover entries that hold on local `day` (a date entry overrides a weekday one)."""
+        dated = {(e.shift_type, frozenset(e.skills)) for e in self.duty_cover if day in e.dates}
+        return tuple(e for e in self.duty_cover if day in e.dates or (
+            day.weekday() in e.weekdays and (e.shift_type, frozenset(e.skills)) not in dated))
 
 
 @dataclass(frozen=True)
@@ -302,16 +351,17 @@ def check_timezone(name: Any, key: str, source: str | None = None) -> str:
 
 
 def parse_weekdays(text: Any, key: str, source: str | None = None) -> frozenset[int]:
-    """Parse "sat;sun" into weekday numbers (Monday = 0)."""
+    """Parse "sat;sun" or a range "mon-fri" (also across Sunday: "fri-mon") into weekday numbers (Monday = 0)."""
     if text is None or (isinstance(text, str) and not text.strip()):
         return frozenset()
     parts = text if isinstance(text, (list, tuple)) else str(text).replace(",", ";").split(";")
     out = set()
     for p in parts:
-        p = str(p).strip().lower()[:3]
-        if p not in _WEEKDAYS:
-            raise ConfigError(key, f'expected weekdays like "sat;sun", got {text!r}', source)
-        out.add(_WEEKDAYS.index(p))
+        ends = [e.strip().lower()[:3] for e in str(p).split("-")]
+        if len(ends) > 2 or not all(e in _WEEKDAYS for e in ends):
+            raise ConfigError(key, f'expected weekdays like "sat;sun" or "mon-fri", got {text!r}', source)
+        first, last = _WEEKDAYS.index(ends[0]), _WEEKDAYS.index(ends[-1])
+        out.update((first + k) % 7 for k in range((last - first) % 7 + 1))
     return frozenset(out)
 
 
@@ -568,7 +618,85 @@ def _type_limits(value: Any, names: set[str], key: str, source: str | None) -> t
     return tuple(out)
 
 
-def _rules(r: _Reader) -> RulesConfig:
+def _skill_list(value: Any, channels: Mapping[str, ChannelConfig], languages: tuple[str, ...], key: str,
+                source: str | None) -> tuple[tuple[str, str], ...]:
+    """Parse skills = ["phone:en", "chat:en"] against the channels and languages of planner.toml."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(key, f'expected a list of queues like ["phone:en"], got {value!r}', source)
+    out = []
+    for item in value:
+        channel, sep, lang = (p.strip().lower() for p in item.partition(":"))
+        if not sep or channel not in channels or not (lang in languages if languages else lang in ISO_639_1):
+            langs = ", ".join(languages) if languages else "ISO 639-1 codes"
+            raise ConfigError(key, f'expected queues "channel:language" with a channel of [channels] '
+                              f"({', '.join(channels)}) and a language ({langs}), got {item!r}", source)
+        out.append((channel, lang))
+    return tuple(dict.fromkeys(out))
+
+
+def _cover_days(value: Any, key: str, source: str | None) -> tuple[frozenset[int], frozenset[date]]:
+    """Parse days = "mon-sun" / "sat;sun" / ["sat", "sun"] / ["2026-12-24", 2026-12-25] into weekdays and dates."""
+    expected = 'expected weekdays like "mon-sun" or "sat;sun", or a list of ISO dates like ["2026-12-24"]'
+    items = value if isinstance(value, list) else [value]
+    weekdays: set[int] = set()
+    dates: set[date] = set()
+    for item in items:
+        if isinstance(item, date):
+            dates.add(item if type(item) is date else item.date())
+        elif isinstance(item, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", item.strip()):
+            try:
+                dates.add(date.fromisoformat(item.strip()))
+            except ValueError:
+                raise ConfigError(key, f"{expected}, got {item!r} (no such date)", source) from None
+        elif isinstance(item, str) and item.strip():
+            try:
+                weekdays.update(parse_weekdays(item, key, source))
+            except ConfigError:
+                raise ConfigError(key, f"{expected}, got {value!r}", source) from None
+        else:
+            raise ConfigError(key, f"{expected}, got {value!r}", source)
+    return frozenset(weekdays), frozenset(dates)
+
+
+def _duty_cover(value: Any, names: set[str], channels: Mapping[str, ChannelConfig], languages: tuple[str, ...],
+                key: str, source: str | None) -> tuple[DutyCoverConfig, ...]:
+    """Parse [[rules.duty_cover]] tables (entries numbered from 1 in messages); DutyCoverConfig items pass through."""
+    if isinstance(value, (list, tuple)) and all(isinstance(v, DutyCoverConfig) for v in value):
+        return tuple(value)
+    if not isinstance(value, list):
+        raise ConfigError(key, 'expected [[rules.duty_cover]] tables with shift_type = "night", days = "mon-sun", '
+                          f"staff = 1, got {value!r}", source)
+    out: list[DutyCoverConfig] = []
+    d = DutyCoverConfig("")
+    for n, table in enumerate(value, 1):
+        r = _Reader(table, f"{key}[{n}]", source)
+        r.check_keys({"shift_type", "days", "staff", "weight_under", "weight_over", "skills"})
+        kind = r.get("shift_type", None)
+        if kind not in names:
+            known = ", ".join(sorted(names)) or "none defined"
+            raise ConfigError(r.key("shift_type"), f"expected a shift type of [rules.shift_types] ({known}), "
+                              f"got {kind!r}", source)
+        weekdays, dates = _cover_days(r.get("days", "mon-sun"), r.key("days"), source)
+        skills = () if "skills" not in r.table else _skill_list(r.get("skills", None), channels, languages,
+                                                                r.key("skills"), source)
+        entry = DutyCoverConfig(kind, r.number("staff", d.staff, lo=0, hi=1000, integer=True), weekdays, dates,
+                                r.number("weight_under", d.weight_under, lo=0),
+                                r.number("weight_over", d.weight_over, lo=0), skills)
+        for m, other in enumerate(out, 1):
+            if (other.shift_type, frozenset(other.skills)) != (kind, frozenset(skills)):
+                continue
+            both = [_WEEKDAYS[x] for x in sorted(other.weekdays & weekdays)] + [
+                f"{x:%Y-%m-%d}" for x in sorted(other.dates & dates)]
+            if both:
+                raise ConfigError(r.key("days"), f"{key}[{m}] already sets the cover of {kind} "
+                                  f"({entry.who or 'everyone'}) on {', '.join(both)}; give each day once "
+                                  f"(an entry naming a date overrides one naming its weekday)", source)
+        out.append(entry)
+    return tuple(out)
+
+
+def _rules(r: _Reader, channels: Mapping[str, ChannelConfig] | None = None,
+           languages: tuple[str, ...] = ()) -> RulesConfig:
     r.check_keys({f.name for f in fields(RulesConfig)})
     d = RulesConfig()
     lengths = r.get("shift_hours", list(d.shift_hours))
@@ -590,13 +718,18 @@ def _rules(r: _Reader) -> RulesConfig:
     if len({t.name for t in types}) != len(types):
         raise ConfigError(r.key("shift_types"), f"shift type names must be unique, got {[t.name for t in types]}",
                           r.source)
+    max_days = r.number("max_consecutive_days", d.max_consecutive_days, lo=1, hi=14, integer=True)
+    min_days = r.number("min_consecutive_days", d.min_consecutive_days, lo=1, hi=7, integer=True)
+    if min_days > max_days:
+        raise ConfigError(r.key("min_consecutive_days"), f"expected at most max_consecutive_days ({max_days}), "
+                          f"got {min_days}", r.source)
     return RulesConfig(
         shift_hours=tuple(sorted(float(x) for x in set(lengths))),
         break_minutes=r.number("break_minutes", d.break_minutes, lo=0, hi=180, integer=True),
         break_min_shift_hours=r.number("break_min_shift_hours", d.break_min_shift_hours, lo=0, hi=16),
         start_step_minutes=step,
         min_rest_hours=r.number("min_rest_hours", d.min_rest_hours, lo=0, hi=24),
-        max_consecutive_days=r.number("max_consecutive_days", d.max_consecutive_days, lo=1, hi=14, integer=True),
+        max_consecutive_days=max_days,
         days_off_together=r.boolean("days_off_together", d.days_off_together),
         weights=weights,
         shift_types=types,
@@ -605,6 +738,12 @@ def _rules(r: _Reader) -> RulesConfig:
         max_weekend_days=r.number("max_weekend_days", d.max_weekend_days, lo=0, hi=2, integer=True),
         max_shifts_of_type=_type_limits(r.get("max_shifts_of_type", {}), {t.name for t in types},
                                         r.key("max_shifts_of_type"), r.source),
+        min_consecutive_days=min_days,
+        min_consecutive_days_off=r.number("min_consecutive_days_off", d.min_consecutive_days_off, lo=1, hi=7,
+                                          integer=True),
+        duty_cover=_duty_cover(r.get("duty_cover", []), {t.name for t in types},
+                               DEFAULT_CHANNELS if channels is None else channels, languages, r.key("duty_cover"),
+                               r.source),
     )
 
 
@@ -641,7 +780,7 @@ def config_from_dict(data: Mapping[str, Any], source: str | None = None) -> Conf
                                 shrinkage_profile=st.text("shrinkage_profile", None)),
         history=_history(root.sub("history")),
         forecast=_forecast(root.sub("forecast")),
-        rules=_rules(root.sub("rules")),
+        rules=_rules(root.sub("rules"), channels, team.languages),
         solver=_solver(root.sub("solver")),
         queues=_queues(root.sub("queues"), channels, team.languages),
         source=source,

@@ -13,7 +13,7 @@ from typing import Callable
 import pandas as pd
 
 from planner import columns as C
-from planner.agents import Agent, read_agents, read_time_off
+from planner.agents import Agent, read_agents, read_shift_requests, read_time_off
 from planner.config import Config, load_config
 from planner.errors import InputError, PlannerError
 from planner.fileio import read_csv_frame, write_csv
@@ -54,6 +54,10 @@ class Workspace:
     @property
     def time_off_file(self) -> Path:
         return self._first_existing("rosters/time_off.csv", "rosters/time_off.xlsx")
+
+    @property
+    def shift_requests_file(self) -> Path:
+        return self._first_existing("rosters/shift_requests.csv", "rosters/shift_requests.xlsx")
 
     @property
     def special_days_file(self) -> Path:
@@ -137,6 +141,12 @@ def load_team(ws: Workspace) -> tuple[tuple[Agent, ...], pd.DataFrame]:
     agents = read_agents(path, ws.config)
     time_off = read_time_off(ws.time_off_file, agents, ws.config) if ws.time_off_file.exists() else None
     return agents, time_off
+
+
+def load_shift_requests(ws: Workspace, agents: tuple[Agent, ...], week: str) -> pd.DataFrame | None:
+    """Read the agents' shift wishes of `week` from rosters/shift_requests.csv, or None without the file."""
+    path = ws.shift_requests_file
+    return read_shift_requests(path, agents, ws.config, week) if path.exists() else None
 
 
 def make_forecast(ws: Workspace, week: str, *, weeks: int | None = None, method: str | None = None,
@@ -251,12 +261,13 @@ def run_plan(workspace: str | Path = ".", week: str | None = None, *, config: Co
     run.notes.extend(diagnose(req, agents, cfg, week, time_off=time_off))
     _say(progress, f"Rostering {len(agents)} agents (time limit {cfg.solver.time_limit_seconds:g} s, "
                    f"{cfg.solver.workers} workers, seed {cfg.solver.seed}) ...")
-    run.roster = build_roster(req, agents, cfg, week, time_off=time_off, progress=progress)
+    wishes = load_shift_requests(ws, agents, week)
+    run.roster = build_roster(req, agents, cfg, week, time_off=time_off, shift_requests=wishes, progress=progress)
     run.written.append(write_roster(run.roster, ws.roster_path(week)))
     lap("roster")
     run.checks = check_roster(run.roster, agents, cfg, requirements=req, time_off=time_off)
     run.written.append(write_csv(run.checks, ws.checks_path(week)))
-    run.evaluation = evaluate_roster(run.roster, req, agents, cfg)
+    run.evaluation = evaluate_roster(run.roster, req, agents, cfg, shift_requests=wishes)
     lap("evaluate")
     if write_workbook_file:
         run.written.append(write_workbook(

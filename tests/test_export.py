@@ -341,3 +341,42 @@ def test_cell_helpers():
     assert clean_text("a\x00b\x1fc\td") == "abc\td"
     assert plain(pd.NaT) is None and plain(float("nan")) is None and plain(pd.NA) is None
     assert plain(pd.Timestamp("2026-01-01 10:00", tz="Europe/Berlin")) == datetime(2026, 1, 1, 9, 0)
+
+
+def test_duty_cover_sheet_wishes_and_rule_settings(tmp_path):
+    # Week 2026-W44 of the fixtures: ny1 works Mon/Sat/Sun 09:00 New York (early, phone:en); be1 Mon 08:00
+    # (early, but phone:de/chat:de) and Tue 22:00 Berlin (night); x1 Wed 10:00 (neither type).
+    from dataclasses import replace
+
+    from planner.config import config_from_dict
+    from planner.export.workbook import sheet_names
+    from planner.roster.evaluate import duty_cover_frame
+
+    inputs = make_inputs("2026-W44")
+    cfg = config_from_dict({"team": {"name": "Support EU", "home_timezone": "Europe/Berlin"}, "rules": {
+        "shift_types": {"early": "06:00-10:00", "night": "22:00-02:00"}, "forbidden_successions": ["night>early"],
+        "duty_cover": [{"shift_type": "night", "days": "mon-sun", "staff": 1},
+                       {"shift_type": "early", "days": "mon", "staff": 2, "skills": ["phone:en"]}]}})
+    ev = inputs["evaluation"]
+    fairness = ev.fairness.assign(wishes_granted=[2, 0, 1], wishes_unmet=[1, 0, 0])
+    ev = replace(ev, fairness=fairness, duty_cover=duty_cover_frame(inputs["roster"], inputs["agents"], cfg))
+    path = write_workbook(tmp_path / "duty.xlsx", **{**inputs, "config": cfg, "evaluation": ev})
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == list(sheet_names(cfg)) and wb.sheetnames[3:5] == ["Coverage", "Duty cover"]
+    ws = wb["Duty cover"]
+    assert rows_of(ws, 2)[0] == ("Local date", "Shift type", "Who counts", "Required", "Scheduled", "Under", "Over")
+    rows = [(r[0].date().isoformat(),) + r[1:] for r in rows_of(ws, 3)]
+    assert rows[:3] == [("2026-10-26", "early", "phone:en", 2, 1, 1, 0),
+                        ("2026-10-26", "night", "everyone", 1, 0, 1, 0),
+                        ("2026-10-27", "night", "everyone", 1, 1, 0, 0)]
+    assert len(rows) == 8 and sum(r[5] for r in rows) == 7
+    assert ws.cell(row=3, column=2).data_type == "s"
+    summary = [r[1] for r in rows_of(wb["Summary"]) if len(r) > 1 and isinstance(r[1], str)]
+    assert any(s.startswith("Duty cover is short 7 person-shift(s) on 7 day(s)") for s in summary)
+    settings = {r[0]: r[1] for r in rows_of(wb["Summary"]) if r and isinstance(r[0], str)}
+    assert settings["rules.forbidden_successions"] == "night -> early"
+    assert settings["rules.duty_cover[2]"] == "2 on early with phone:en on mon (under 100, over 0)"
+    assert settings["rules.shift_types"] == "early=06:00-10:00, night=22:00-02:00"
+    fair = wb["Fairness"]
+    h = header_index(fair)
+    assert find_row(fair, 1, "be1")[h["Wishes granted"]] == 2 and find_row(fair, 1, "be1")[h["Wishes not granted"]] == 1

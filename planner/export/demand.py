@@ -301,3 +301,26 @@ def add_charts(summary: Sheet, refs: dict[str, Any], anchor_col: str = "J", inte
         chart.add_data(refs["volume"], titles_from_data=True)
         _text_categories(chart, refs["categories"])
         summary.ws.add_chart(chart, f"{anchor_col}{row}")
+
+
+DUTY_COVER_HEADERS = ["Local date", "Shift type", "Who counts", "Required", "Scheduled", "Under", "Over"]
+
+
+def write_duty_cover(sheet: Sheet, duty_cover: pd.DataFrame, week: str) -> None:
+    """Write the duty cover per local day and shift type (rules.duty_cover): required, scheduled, under, over."""
+    C.require_columns(duty_cover, ["local_date", "shift_type", "skills", "required", "scheduled", "under", "over"],
+                      "evaluation duty cover")
+    sheet.start([16, 14, 24, 10, 10, 10, 10], freeze="C3", header_rows=2)
+    sheet.add([f"Duty cover {week}: people on each shift type per local day (the agent's local date of the shift "
+               f"start), as rules.duty_cover in planner.toml asks; red: under-covered"], TITLE)
+    sheet.add(DUTY_COVER_HEADERS, HEADER)
+    if duty_cover.empty:
+        sheet.add(["No day of this week has a duty cover rule."], NOTE)
+        return
+    date_look, count = Look(number_format=DATE_FORMAT), Look(number_format="0")
+    short = Look(number_format="0", bold=True, fill="FFC7CE", color="9C0006")
+    for r in duty_cover.sort_values(["local_date", "shift_type", "skills"]).itertuples(index=False):
+        sheet.add([pd.Timestamp(r.local_date).date(), r.shift_type, r.skills or "everyone", int(r.required),
+                   int(r.scheduled), int(r.under), int(r.over)],
+                  [date_look, None, None, count, count, short if r.under > 0 else count, count])
+    sheet.filter(2, len(DUTY_COVER_HEADERS))

@@ -219,14 +219,16 @@ def write_shifts(sheet: Sheet, table: pd.DataFrame, week: str) -> None:
 
 
 FAIRNESS_HEADERS = ["Agent ID", "Name", "Team", "Time zone", "Contract hours", "Paid hours", "Paid - contract",
-                    "Shifts", "Night shifts", "Weekend shifts", "Late shifts", "Preferred start met"]
+                    "Shifts", "Night shifts", "Weekend shifts", "Late shifts", "Preferred start met",
+                    "Wishes granted", "Wishes not granted"]
 
 
 def write_fairness(sheet: Sheet, fairness: pd.DataFrame, agents: tuple[Agent, ...], week: str) -> None:
-    """Write per agent: hours against contract, nights, weekends, late shifts, preferences met."""
-    sheet.start([12, 24, 14, 20] + [11] * 8, freeze="C3", header_rows=2)
+    """Write per agent: hours against contract, nights, weekends, late shifts, preferences and shift wishes met."""
+    sheet.start([12, 24, 14, 20] + [11] * 10, freeze="C3", header_rows=2)
     sheet.add([f"Fairness {week}: hours, nights, weekends and late shifts per agent "
-               f"(preferred start met: share of shifts, blank without a preference)"], TITLE)
+               f"(preferred start met: share of shifts, blank without a preference; wishes: "
+               f"rosters/shift_requests.csv)"], TITLE)
     sheet.add(FAIRNESS_HEADERS, HEADER)
     C.require_columns(fairness, ["agent_id", "paid_hours", "shifts", "night_shifts", "weekend_shifts",
                                  "late_shifts", "preferred_start_met"], "evaluation fairness")
@@ -235,12 +237,16 @@ def write_fairness(sheet: Sheet, fairness: pd.DataFrame, agents: tuple[Agent, ..
     order = {a.agent_id: i for i, a in enumerate(agents)}
     rows = rows.assign(_o=[order.get(a, len(order)) for a in rows["agent_id"]]).sort_values(["_o", "agent_id"])
     hours, count = Look(number_format=HOURS_FORMAT), Look(number_format="0")
-    looks = [None, None, None, None, hours, hours, hours, count, count, count, count, Look(number_format=SHARE_FORMAT)]
+    looks = [None, None, None, None, hours, hours, hours, count, count, count, count, Look(number_format=SHARE_FORMAT),
+             count, count]
+    for col in ("wishes_granted", "wishes_unmet"):  # absent from an evaluation made before shift wishes
+        if col not in rows.columns:
+            rows = rows.assign(**{col: None})
     for r in rows.itertuples(index=False):
         agent = by_id.get(r.agent_id)
         contract = agent.contract_hours if agent else None
         sheet.add([r.agent_id, agent.name if agent else r.agent_id, agent.team if agent else "",
                    agent.timezone if agent else "", contract, r.paid_hours,
                    (r.paid_hours - contract) if contract is not None else None, r.shifts, r.night_shifts,
-                   r.weekend_shifts, r.late_shifts, r.preferred_start_met], looks)
+                   r.weekend_shifts, r.late_shifts, r.preferred_start_met, r.wishes_granted, r.wishes_unmet], looks)
     sheet.filter(2, len(FAIRNESS_HEADERS))

@@ -1,8 +1,9 @@
 """The roster workbook a manager publishes and agents read: `write_workbook`.
 
 Sheets, in order: Summary (settings, service level per channel and queue, hours, solver,
-warnings and the native charts), Schedule, Shifts, Coverage, Service level, Service by
-interval, Forecast, Requirements, Fairness, Checks, Chart data. Written with openpyxl's
+warnings and the native charts), Schedule, Shifts, Coverage, Duty cover (only when
+planner.toml sets rules.duty_cover), Service level, Service by interval, Forecast,
+Requirements, Fairness, Checks, Chart data. Written with openpyxl's
 write-only mode (streaming, low memory) to a temporary file beside the target, then
 renamed over it.
 """
@@ -24,16 +25,26 @@ from planner.errors import OutputError
 from planner.export.cells import (BOLD, DATE_FORMAT, DATETIME_FORMAT, HEADER, HOURS_FORMAT, NOTE, SHARE_FORMAT, TITLE,
                                   Look, Sheet)
 from planner.export.demand import (add_charts, in_week, mark_against_target, target_of, write_chart_data,
-                                   write_coverage, write_forecast, write_requirements, write_service_daily,
-                                   write_service_intervals)
+                                   write_coverage, write_duty_cover, write_forecast, write_requirements,
+                                   write_service_daily, write_service_intervals)
 from planner.export.schedule import shift_table, write_fairness, write_schedule, write_shifts
 from planner.fileio import atomic_path
+from planner.roster.diagnose import duty_cover_notes
 from planner.roster.result import Evaluation, RosterResult
 from planner.timegrid import parse_week, week_bounds
 
 SHEETS = ("Summary", "Schedule", "Shifts", "Coverage", "Service level", "Service by interval", "Forecast",
           "Requirements", "Fairness", "Checks", "Chart data")
 CHECK_COLUMNS = ["rule", "agent_id", "local_date", "detail"]
+DUTY_COVER_SHEET = "Duty cover"  # after Coverage, only when planner.toml sets rules.duty_cover
+
+
+def sheet_names(config: Config) -> tuple[str, ...]:
+    """Return the workbook's sheet names in order: SHEETS, with Duty cover after Coverage when configured."""
+    if not config.rules.duty_cover:
+        return SHEETS
+    at = SHEETS.index("Coverage") + 1
+    return SHEETS[:at] + (DUTY_COVER_SHEET,) + SHEETS[at:]
 
 
 def write_workbook(path: str | Path, *, config: Config, week: str, agents: tuple[Agent, ...], roster: RosterResult,
@@ -79,12 +90,14 @@ def _fill(wb: Workbook, *, config: Config, week: str, agents: tuple[Agent, ...],
     home_tz = config.team.home_timezone
     wb.properties.creator = f"planner {planner.__version__}"
     wb.properties.title = f"Roster {week} - {config.team.name}"
-    sheets = {name: Sheet(wb.create_sheet(name)) for name in SHEETS}
+    sheets = {name: Sheet(wb.create_sheet(name)) for name in sheet_names(config)}
     write_summary(sheets["Summary"], config=config, week=week, agents=agents, roster=roster, evaluation=evaluation,
                   table=table, checks=checks, notes=notes)
     write_schedule(sheets["Schedule"], table, agents, week, home_tz, time_off)
     write_shifts(sheets["Shifts"], table, week)
     write_coverage(sheets["Coverage"], coverage, home_tz, week)
+    if DUTY_COVER_SHEET in sheets:
+        write_duty_cover(sheets[DUTY_COVER_SHEET], evaluation.duty_cover, week)
     write_service_daily(sheets["Service level"], evaluation.daily, home_tz, week)
     write_service_intervals(sheets["Service by interval"], coverage, config, home_tz, week)
     write_forecast(sheets["Forecast"], forecast, home_tz, week)
@@ -130,7 +143,9 @@ def _setting_rows(config: Config) -> list[tuple[str, Any]]:
         obj = getattr(config, section)
         for f in fields(obj):
             value = getattr(obj, f.name)
-            if is_dataclass(value):
+            if (section, f.name) in _RULE_TEXT:
+                rows.extend((f"{section}.{f.name}{k}", v) for k, v in _RULE_TEXT[section, f.name](value))
+            elif is_dataclass(value):
                 for k, v in asdict(value).items():
                     rows.append((f"{section}.{f.name}.{k}", _show(v)))
             else:
@@ -146,6 +161,13 @@ def _setting_rows(config: Config) -> list[tuple[str, Any]]:
             parts.append(f"open_hours={ch.open_hours[0]:%H:%M}-{ch.open_hours[1]:%H:%M}")
         rows.append((f"channels.{name}", ", ".join(parts)))
     return rows
+
+
+_RULE_TEXT = {  # rules whose tuples read better as text: (key suffix, value) rows
+    ("rules", "forbidden_successions"): lambda v: [("", ", ".join(f"{a} -> {b}" for a, b in v) or "(none)")],
+    ("rules", "max_shifts_of_type"): lambda v: [("", ", ".join(f"{t}: {n}" for t, n in v) or "(none)")],
+    ("rules", "duty_cover"): lambda v: [(f"[{i}]", str(e)) for i, e in enumerate(v, 1)] or [("", "(none)")],
+}
 
 
 def _show(value: Any) -> Any:
@@ -211,7 +233,7 @@ def write_summary(sheet: Sheet, *, config: Config, week: str, agents: tuple[Agen
 
     sheet.add()
     sheet.add(["Warnings and diagnostics"], BOLD)
-    warnings = list(roster.diagnostics) + list(notes)
+    warnings = list(roster.diagnostics) + list(notes) + duty_cover_notes(evaluation.duty_cover)
     if checks is not None and len(checks):
         warnings.append(f"The checker found {len(checks)} rule violation(s): see the Checks sheet.")
     for w in warnings or ["None."]:

@@ -3,8 +3,10 @@
 `check_roster` recomputes availability, days off, night work, time off, shift shapes,
 breaks, one shift per day, rest (also against last week), weekly hours and days,
 consecutive days (also across the boundary), forbidden successions of shift types (also
-after last week), shifts per type and days worked per weekend when the rules set them, skills, one queue per interval, that
-allocations lie inside worked time and that every fully worked interval is allocated.
+after last week), shifts per type, days worked per weekend and the shortest blocks of
+working days and of days off when the rules or the agent's own limits set them, skills,
+one queue per interval, that allocations lie inside worked time and that every fully
+worked interval is allocated.
 It returns one row per violation: rule, agent_id, local_date, detail.
 """
 from __future__ import annotations
@@ -14,11 +16,12 @@ from datetime import date, timedelta
 import pandas as pd
 
 from planner import columns as C
-from planner.agents import Agent
+from planner.agents import Agent, agent_limits
 from planner.config import Config
 from planner.roster.result import RosterResult
 from planner.roster.model import time_off_spans
-from planner.roster.shifts import BREAK_WINDOW_MIN, NIGHT_END_MIN, WeekContract, clock_minutes, week_contract
+from planner.roster.shifts import (BREAK_WINDOW_MIN, NIGHT_END_MIN, WeekContract, agent_local_dates, clock_minutes,
+                                   week_contract)
 from planner.timegrid import local_to_utc, week_bounds
 
 VIOLATION_COLUMNS = ["rule", "agent_id", "local_date", "detail"]
@@ -124,13 +127,14 @@ def _sequence(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, w
         out.append(("days_per_week", a.agent_id, None, f"works {days} day(s); the contract asks for "
                     f"{contract.days}{leave}"))
     worked = sorted(set(map(_day, both.local_date)))
+    most = agent_limits(a, r).max_consecutive_days
     run, last = 0, None
     for d in worked:
         run = run + 1 if last is not None and d - last == timedelta(days=1) else 1
         last = d
-        if run == r.max_consecutive_days + 1:
+        if run == most + 1:
             out.append(("max_consecutive_days", a.agent_id, d, f"{run} working days in a row (counting last week); "
-                        f"at most {r.max_consecutive_days}"))
+                        f"at most {most} ({_whose(a.max_consecutive_days)})"))
 
 
 def _successions(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, out: list) -> None:
@@ -148,21 +152,60 @@ def _successions(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config
                 out.append(("forbidden_succession", a.agent_id, day + timedelta(days=1),
                             f"a shift of type {then} follows one of type {first} on {day}; rules.forbidden_successions "
                             f"forbids {first}>{then}"))
-    for name, limit in r.max_shifts_of_type:
+    limits = agent_limits(a, r)
+    own_types = dict(a.max_shifts_of_type)
+    for name, limit in limits.max_shifts_of_type:
         starts = pd.to_datetime(own.start_utc, utc=True).dt.tz_convert(a.timezone)
         n = sum(1 for t in starts if r.shift_type(t.hour * 60 + t.minute) == name)
         if n > limit:
-            out.append(("max_shifts_of_type", a.agent_id, None, f"works {n} {name} shifts; "
-                        f"rules.max_shifts_of_type allows {limit} a week"))
-    if r.max_weekend_days is not None:
+            out.append(("max_shifts_of_type", a.agent_id, None, f"works {n} {name} shifts; max_shifts_of_type "
+                        f"({_whose(own_types.get(name))}) allows {limit} a week"))
+    if limits.max_weekend_days is not None:
         weekends: dict[date, set[date]] = {}
         for day in map(_day, own.local_date):
             if day.weekday() >= 5:
                 weekends.setdefault(day - timedelta(days=day.weekday() - 5), set()).add(day)
         for saturday, days in sorted(weekends.items()):
-            if len(days) > r.max_weekend_days:
+            if len(days) > limits.max_weekend_days:
                 out.append(("max_weekend_days", a.agent_id, saturday, f"works {len(days)} days of the weekend of "
-                            f"{saturday}; rules.max_weekend_days allows {r.max_weekend_days}"))
+                            f"{saturday}; max_weekend_days ({_whose(a.max_weekend_days)}) allows "
+                            f"{limits.max_weekend_days}"))
+
+
+def _whose(own_value) -> str:
+    return "planner.toml [rules]" if own_value is None else "the agent's own in agents.csv"
+
+
+def _blocks(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, week: str, previous_given: bool,
+            out: list) -> None:
+    """Blocks of working days and of days off are at least the agent's minimum long.
+
+    Not judged: a block touching the end of the week, one wholly in last week, and one
+    touching the start of what is known (the week's start when last week is not given).
+    """
+    limits = agent_limits(a, config.rules)
+    shortest = {1: limits.min_consecutive_days, 0: limits.min_consecutive_days_off}
+    if max(shortest.values()) <= 1:
+        return
+    week_days = agent_local_dates(a, week, config.team.home_timezone)
+    worked = set(map(_day, own.local_date)) | set(map(_day, prev.local_date))
+    first = week_days[0]
+    if previous_given:
+        first = min([first - timedelta(days=7)] + [d for d in worked if d < first])
+    days = [first + timedelta(days=k) for k in range((week_days[-1] - first).days + 1)]
+    start = 0
+    for k in range(1, len(days) + 1):
+        if k < len(days) and (days[k] in worked) == (days[start] in worked):
+            continue
+        value, n = int(days[start] in worked), k - start
+        begin, end = days[start], days[k - 1]
+        if start > 0 and end != week_days[-1] and end >= week_days[0] and n < shortest[value]:
+            rule, what = ("min_consecutive_days", "working days") if value else ("min_consecutive_days_off",
+                                                                                 "days off")
+            own_value = a.min_consecutive_days if value else a.min_consecutive_days_off
+            out.append((rule, a.agent_id, begin, f"only {n} {what} in a row ({begin} to {end}); at least "
+                        f"{shortest[value]} ({rule}, {_whose(own_value)})"))
+        start = k
 
 
 def _time_off(a: Agent, own: pd.DataFrame, time_off: pd.DataFrame | None, out: list) -> None:
@@ -247,6 +290,7 @@ def check_roster(roster: RosterResult, agents: tuple[Agent, ...], config: Config
         contract = week_contract(a, roster.week, config.team.home_timezone, spans.get(aid, []))
         _sequence(a, own, prev, config, roster.week, out, contract)
         _successions(a, own, prev, config, out)
+        _blocks(a, own, prev, config, roster.week, previous is not None, out)
     _allocation(roster, team, config, out)
     frame = pd.DataFrame(out, columns=VIOLATION_COLUMNS)
     return frame.astype({"rule": str, "agent_id": str, "detail": str})

@@ -6,11 +6,12 @@ from collections import defaultdict
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from planner.agents import Agent
+from planner.agents import Agent, agent_limits
 from planner.columns import queue_name
 from planner.config import Config
+from planner.roster.interrupt import new_solver
 from planner.roster.model import demand, new_roster_model, time_off_spans
-from planner.roster.rules import HARD_RULES, add_hard_rules
+from planner.roster.rules import HARD_RULES, OPTIONAL_HARD_RULES, add_hard_rules
 from planner.roster.shifts import candidate_shifts, week_contract
 from planner.timegrid import week_grid
 
@@ -20,7 +21,32 @@ _RULE_WORDS = {
     "weekly_hours": "the contract hours ({lo:g}-{hi:g} h a week)",
     "days_per_week": "the contract's {days} working days a week",
     "max_consecutive_days": "at most {cons} working days in a row (counting last week)",
+    "forbidden_successions": "no {successions} (rules.forbidden_successions)",
+    "max_weekend_days": "at most {weekend} day(s) worked of each weekend",
+    "max_shifts_of_type": "at most {types} a week",
+    "min_consecutive_days": "working days in blocks of at least {min_run} in a row",
+    "min_consecutive_days_off": "days off in blocks of at least {min_off} in a row",
 }
+
+
+def active_rules(agent: Agent, config: Config) -> tuple[str, ...]:
+    """Return the hard rules that bind `agent`: every HARD_RULES one, and the optional ones set for it."""
+    lim = agent_limits(agent, config.rules)
+    on = {"forbidden_successions": bool(config.rules.forbidden_successions),
+          "max_weekend_days": lim.max_weekend_days is not None, "max_shifts_of_type": bool(lim.max_shifts_of_type),
+          "min_consecutive_days": lim.min_consecutive_days > 1,
+          "min_consecutive_days_off": lim.min_consecutive_days_off > 1}
+    return HARD_RULES + tuple(r for r in OPTIONAL_HARD_RULES if on[r])
+
+
+def rule_words(rule: str, agent: Agent, config: Config, **contract) -> str:
+    """Return a hard rule as a manager says it, with the values that hold for `agent`."""
+    lim = agent_limits(agent, config.rules)
+    return _RULE_WORDS[rule].format(
+        rest=config.rules.min_rest_hours, cons=lim.max_consecutive_days, weekend=lim.max_weekend_days,
+        successions=" or ".join(f"{b} shift the day after a {a} shift" for a, b in config.rules.forbidden_successions),
+        types=", ".join(f"{n} {t} shift(s)" for t, n in lim.max_shifts_of_type),
+        min_run=lim.min_consecutive_days, min_off=lim.min_consecutive_days_off, **contract)
 
 
 def _ranges(indices: list[int]) -> list[tuple[int, int]]:
@@ -87,7 +113,7 @@ def diagnose(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: Conf
 def _solve_small(rm, sense: str | None = None, expr=None) -> tuple[int, float | None]:
     if expr is not None:
         (rm.model.maximize if sense == "max" else rm.model.minimize)(expr)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.max_time_in_seconds = 5.0
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
@@ -115,7 +141,8 @@ def explain_agent(agent: Agent, config: Config, week: str, time_off=None, previo
     lo, hi, want_days = contract.min_minutes / 60, contract.max_minutes / 60, contract.days
     leave = f" after {contract.leave_days} day(s) of leave" if contract.leave_days else ""
     out = []
-    for rule in HARD_RULES:
+    rules = active_rules(agent, config)
+    for rule in rules:
         rm = _agent_model(agent, config, week, time_off, previous, skip=(rule,))
         if rule == "weekly_hours":
             paid = sum(c.paid_minutes * rm.x[agent.agent_id, i] for i, c in enumerate(rm.candidates[agent.agent_id]))
@@ -139,12 +166,13 @@ def explain_agent(agent: Agent, config: Config, week: str, time_off=None, previo
                            f"time off and the other rules, but the contract asks for {want_days}{leave}")
                 continue
         if _solve_small(rm)[0] in ok:
-            words = _RULE_WORDS[rule].format(rest=config.rules.min_rest_hours, lo=lo, hi=hi, days=want_days,
-                                             cons=config.rules.max_consecutive_days)
+            words = rule_words(rule, agent, config, lo=lo, hi=hi, days=want_days)
             out.append(f"{who}: {words} cannot be met together with the other rules in {week}")
     if not out:
+        extra = "".join(f", {rule_words(r, agent, config, lo=lo, hi=hi, days=want_days)}"
+                        for r in rules if r in OPTIONAL_HARD_RULES)
         out.append(f"{who}: no week satisfies the hard rules together (availability, days off, time off, "
-                   f"rest, contract hours and days); relaxing any single rule is not enough")
+                   f"rest, contract hours and days{extra}); relaxing any single rule is not enough")
     return out
 
 
@@ -182,3 +210,18 @@ def shortfall_notes(need: dict, allocation: pd.DataFrame, grid: pd.DatetimeIndex
         notes.append(f"{queue_name(*q)} is short {sum(gaps.values()) * hours:g} of {total * hours:g} agent-hours; "
                      f"worst {worst} agent(s) short at {when} ({config.team.home_timezone} time)")
     return notes
+
+
+def duty_cover_notes(duty_cover: pd.DataFrame | None, limit: int = 5) -> list[str]:
+    """Return one line saying on which days and shift types the duty cover is short, or [] when it is met."""
+    if duty_cover is None or duty_cover.empty:
+        return []
+    short = duty_cover[duty_cover["under"] > 0].sort_values(["local_date", "shift_type"])
+    if short.empty:
+        return []
+    parts = [f"{pd.Timestamp(r.local_date):%a %Y-%m-%d} {r.shift_type}"
+             f"{' (' + r.skills + ')' if r.skills else ''}: {r.scheduled} of {r.required}"
+             for r in short.itertuples(index=False)]
+    more = f" and {len(parts) - limit} more" if len(parts) > limit else ""
+    return [f"Duty cover is short {int(short['under'].sum())} person-shift(s) on {len(short)} day(s) and shift "
+            f"type(s): {', '.join(parts[:limit])}{more} (see the Duty cover sheet)"]

@@ -6,16 +6,20 @@ Expected service level, ASA and occupancy are computed back through the staffing
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import numpy as np
 import pandas as pd
 
 from planner import columns as C
 from planner.agents import Agent
 from planner.config import Config
-from planner.roster.result import Evaluation, RosterResult
-from planner.roster.rules import LATE_END_MIN  # a late shift ends after 20:00 local (or past midnight)
-from planner.roster.shifts import NIGHT_END_MIN
+from planner.roster.model import wishes_in_week
+from planner.roster.result import DUTY_COVER_COLUMNS, Evaluation, RosterResult
+from planner.roster.fairness import LATE_END_MIN  # a late shift ends after 20:00 local (or past midnight)
+from planner.roster.shifts import NIGHT_END_MIN, agent_local_dates
 from planner.staffing import achieved_service
+from planner.timegrid import week_monday
 
 
 def _wavg(values: pd.Series, weights: pd.Series) -> float:
@@ -84,8 +88,54 @@ def _channels(cov: pd.DataFrame, config: Config, hours_per_interval: float) -> p
                                        "shortfall_hours", "surplus_hours", "required_hours", "scheduled_hours"])
 
 
-def fairness_frame(roster: RosterResult, agents: tuple[Agent, ...]) -> pd.DataFrame:
-    """Return per agent: paid hours, shifts, night, weekend and late shifts, preferred start met (0-1)."""
+def _local_types(own: pd.DataFrame, tz: str, config: Config | None) -> dict:
+    """Return the shift type (or None) of each of an agent's shifts by local date."""
+    starts = pd.to_datetime(own.start_utc, utc=True).dt.tz_convert(tz)
+    return {pd.Timestamp(d).date(): (config.rules.shift_type(t.hour * 60 + t.minute) if config else None)
+            for d, t in zip(own.local_date, starts)}
+
+
+def wishes_frame(roster: RosterResult, agents: tuple[Agent, ...], config: Config,
+                 shift_requests: pd.DataFrame | None) -> pd.DataFrame:
+    """Return each shift wish of the week (agent_id, local_date, shift_type, want, weight) and if it was granted."""
+    cols = ["agent_id", "local_date", "shift_type", "want", "weight", "granted"]
+    team = {a.agent_id: a for a in agents}
+    dates = {aid: agent_local_dates(a, roster.week, config.team.home_timezone) for aid, a in team.items()}
+    rows = []
+    for w in wishes_in_week(shift_requests, dates):
+        a = team[w.agent_id]
+        worked = _local_types(roster.shifts[roster.shifts.agent_id.astype(str) == w.agent_id], a.timezone, config)
+        hit = w.local_date in worked and (w.shift_type is None or worked[w.local_date] == w.shift_type)
+        rows.append((w.agent_id, w.local_date, w.shift_type or "", "on" if w.on else "off", w.weight, hit == w.on))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def duty_cover_frame(roster: RosterResult, agents: tuple[Agent, ...], config: Config) -> pd.DataFrame:
+    """Return the duty cover achieved per local day and shift type: required, scheduled, under, over (people)."""
+    rules = config.rules
+    if not rules.duty_cover:
+        return pd.DataFrame(columns=DUTY_COVER_COLUMNS)
+    team = {a.agent_id: a for a in agents}
+    kinds: dict[tuple, int] = {}
+    for aid, own in roster.shifts.groupby(roster.shifts.agent_id.astype(str)):
+        if aid in team:
+            for day, kind in _local_types(own, team[aid].timezone, config).items():
+                kinds[aid, day, kind] = 1
+    monday = week_monday(roster.week)
+    rows = []
+    for day in (monday + timedelta(days=k) for k in range(7)):
+        for e in rules.duty_cover_on(day):
+            n = sum(1 for (aid, d, kind) in kinds if d == day and kind == e.shift_type
+                    and e.counts(team[aid].skills))
+            rows.append((day, e.shift_type, e.who, e.staff, n, max(0, e.staff - n), max(0, n - e.staff)))
+    frame = pd.DataFrame(rows, columns=DUTY_COVER_COLUMNS)
+    return frame.sort_values(["local_date", "shift_type", "skills"], ignore_index=True)
+
+
+def fairness_frame(roster: RosterResult, agents: tuple[Agent, ...], config: Config | None = None,
+                   shift_requests: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return per agent: paid hours, shifts, nights, weekends, late shifts, preferred start met (0-1), wishes met."""
+    wishes = wishes_frame(roster, agents, config, shift_requests) if config is not None else None
     rows = []
     for a in sorted(agents, key=lambda a: a.agent_id):
         own = roster.shifts[roster.shifts.agent_id.astype(str) == a.agent_id]
@@ -100,24 +150,28 @@ def fairness_frame(roster: RosterResult, agents: tuple[Agent, ...]) -> pd.DataFr
         pref = float("nan")
         if a.preferred_start is not None and len(own):
             pref = float((start_min == a.preferred_start.hour * 60 + a.preferred_start.minute).mean())
+        mine = wishes[wishes.agent_id == a.agent_id] if wishes is not None else wishes
         rows.append({"agent_id": a.agent_id, "paid_hours": float(own.paid_hours.sum()), "shifts": int(len(own)),
                      "night_shifts": int(night.sum()), "weekend_shifts": int(weekend.sum()),
-                     "late_shifts": int(late.sum()), "preferred_start_met": pref})
+                     "late_shifts": int(late.sum()), "preferred_start_met": pref,
+                     "wishes_granted": int(mine.granted.sum()) if mine is not None else 0,
+                     "wishes_unmet": int((~mine.granted.astype(bool)).sum()) if mine is not None else 0})
     return pd.DataFrame(rows, columns=["agent_id", "paid_hours", "shifts", "night_shifts", "weekend_shifts",
-                                       "late_shifts", "preferred_start_met"])
+                                       "late_shifts", "preferred_start_met", "wishes_granted", "wishes_unmet"])
 
 
 def evaluate_roster(roster: RosterResult, requirements: pd.DataFrame, agents: tuple[Agent, ...],
-                    config: Config) -> Evaluation:
-    """Return coverage, service, hours and fairness of `roster` against `requirements`."""
+                    config: Config, shift_requests: pd.DataFrame | None = None) -> Evaluation:
+    """Return coverage, service, hours, fairness (with shift wishes granted) and duty cover of `roster`."""
     hours = config.team.interval_minutes / 60
     cov = coverage_frame(roster, requirements, config)
     return Evaluation(
         coverage=cov[C.COVERAGE_COLUMNS],
         daily=_daily(cov, config, hours),
         channels=_channels(cov, config, hours),
-        fairness=fairness_frame(roster, tuple(agents)),
+        fairness=fairness_frame(roster, tuple(agents), config, shift_requests),
         paid_hours=float(roster.shifts.paid_hours.sum()),
         shortfall_hours=float(cov["shortfall"].sum() * hours),
         surplus_hours=float(cov["surplus"].sum() * hours),
+        duty_cover=duty_cover_frame(roster, tuple(agents), config),
     )

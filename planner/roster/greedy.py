@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from planner.roster.interrupt import new_solver
 from planner.roster.model import DTIME_PER_SECOND, RosterModel
 
 MAX_ROUNDS = 8  # rounds of best responses at most (fewer when they stop improving or time runs out)
@@ -28,6 +29,9 @@ def agent_submodel(rm: RosterModel, aid: str) -> RosterModel:
     sub = RosterModel(cp_model.CpModel(), rm.config, rm.week, {aid: rm.agents[aid]}, rm.grid,
                       {aid: rm.candidates[aid]}, {aid: rm.dates[aid]})
     sub.prev_dates = {aid: rm.prev_dates.get(aid, set())}
+    sub.prev_starts = {aid: rm.prev_starts[aid]} if aid in rm.prev_starts else {}
+    sub.previous_given = rm.previous_given
+    sub.wishes = [w for w in rm.wishes if w.agent_id == aid]
     sub.contracts = {aid: rm.contracts[aid]}
     for i, c in enumerate(rm.candidates[aid]):
         sub.x[aid, i] = sub.model.new_bool_var(f"shift[{aid},{i}]")
@@ -56,17 +60,19 @@ class _Coverage:
         return max(skills, key=lambda q: (self.gain(q, t), q))
 
 
-def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 5.0,
+def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 5.0, stop=None,
                          ) -> tuple[dict[str, list[int]], list[str], int, dict[tuple, int]]:
     """Return (chosen candidates per agent, agents whose hard rules admit no week, rounds run, allocation).
 
     The allocation counts agents per (skill profile, queue, interval), as the rounds left them.
 
     Round 0 always completes; further rounds run while they improve, up to MAX_ROUNDS,
-    and while the budget lasts, counted in deterministic time (time_budget_s x DTIME_PER_SECOND).
+    and while the budget lasts, counted in deterministic time (time_budget_s x DTIME_PER_SECOND),
+    unless `stop` (a planner.roster.interrupt.StopFlag) says the user pressed Ctrl-C.
     """
+    # fair shares compare agents with each other, so they have no place in one agent's best response
     from planner.roster.rules import (add_hard_rules, penalise_preferred_start, penalise_split_days_off,
-                                      penalise_unfair_late_shifts, penalise_unfair_weekends)
+                                      penalise_unmet_wishes)
 
     started = _time.perf_counter()
     cov = _Coverage(rm)
@@ -91,8 +97,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
             if aid not in subs:
                 sub = agent_submodel(rm, aid)
                 add_hard_rules(sub)
-                for rule in (penalise_split_days_off, penalise_preferred_start, penalise_unfair_weekends,
-                             penalise_unfair_late_shifts):
+                for rule in (penalise_split_days_off, penalise_preferred_start, penalise_unmet_wishes):
                     rule(sub)
                 subs[aid] = (sub, sum(c * e for c, e in sub.penalties if c))
             sub, wishes = subs[aid]
@@ -101,7 +106,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
             for i in range(len(cands)):
                 sub.model.add_hint(sub.x[aid, i], i in chosen.get(aid, ()))
             sub.model.maximize(sum(v * sub.x[aid, i] for i, v in enumerate(value) if v) - wishes)
-            solver = cp_model.CpSolver()
+            solver = new_solver()
             solver.parameters.max_time_in_seconds = 10.0  # safety net only; the deterministic limit binds
             solver.parameters.max_deterministic_time = 0.5
             solver.parameters.num_workers = 1
@@ -127,7 +132,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
         # the budget is counted in CP-SAT's deterministic time, so the rounds run do not depend on the
         # machine's speed; the wall clock (three times the budget) is only a safety net on a crawling machine
         if (infeasible or not changed or rounds >= MAX_ROUNDS or spent_dtime > dtime_budget
-                or _time.perf_counter() - started > 3 * time_budget_s):
+                or _time.perf_counter() - started > 3 * time_budget_s or (stop is not None and stop.requested)):
             break
     counts: dict[tuple, int] = defaultdict(int)
     for aid, pairs in served.items():

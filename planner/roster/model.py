@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from planner.agents import Agent
+from planner.agents import Agent, AgentLimits, agent_limits
 from planner.config import Config
 from planner.roster.shifts import CandidateShift, WeekContract, agent_local_dates, candidate_shifts, week_contract
 from planner.timegrid import week_grid
@@ -26,6 +26,17 @@ DTIME_PER_SECOND = 0.2  # CP-SAT deterministic time per wall-clock second: below
 
 Queue = tuple[str, str]
 Profile = tuple[Queue, ...]
+
+
+@dataclass(frozen=True)
+class Wish:
+    """An agent's wish to work (on=True) or not to work a shift type (None: any shift) on a local date."""
+
+    agent_id: str
+    local_date: date
+    shift_type: str | None
+    on: bool
+    weight: float  # objective points the wish costs when not granted
 
 
 @dataclass
@@ -51,6 +62,10 @@ class RosterModel:
     surplus_vars: dict[tuple[Queue, int], Any] = field(default_factory=dict)
     day_vars: dict[tuple[str, date], cp_model.IntVar] = field(default_factory=dict)  # (agent, date) -> works
     prev_starts: dict[str, dict[date, int]] = field(default_factory=dict)  # last week: local date -> local start min
+    previous_given: bool = False  # last week's roster was given (blocks touching the week start are judged)
+    wishes: list[Wish] = field(default_factory=list)  # the agents' shift wishes inside the week
+    # (day, shift type, skills text) -> (under, over) variables of rules.duty_cover (None where not penalised)
+    duty_vars: dict[tuple[date, str, str], tuple[Any, Any]] = field(default_factory=dict)
 
     def work(self, agent_id: str, day: date) -> Any:
         """Return the 0/1 expression "agent works on local `day`"."""
@@ -68,6 +83,14 @@ class RosterModel:
     def cost(self, weight: float) -> int:
         """Return an objective coefficient for a weight in objective points."""
         return int(round(weight * COST_SCALE))
+
+    def limits(self, agent_id: str) -> AgentLimits:
+        """Return the agent's rule limits: its own from agents.csv, else the team's [rules]."""
+        return agent_limits(self.agents[agent_id], self.config.rules)
+
+    def kind(self, agent_id: str, i: int) -> str | None:
+        """Return the shift type (rules.shift_types) of the agent's candidate i, or None."""
+        return self.config.rules.shift_type(self.candidates[agent_id][i].start_local_min)
 
 
 def time_off_spans(time_off: pd.DataFrame | None) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]]:
@@ -104,14 +127,31 @@ def demand(requirements: pd.DataFrame, grid: pd.DatetimeIndex) -> dict[tuple[Que
     return out
 
 
+def wishes_in_week(shift_requests: pd.DataFrame | None, dates: dict[str, list[date]]) -> list[Wish]:
+    """Return the shift wishes (planner.agents.read_shift_requests rows) of known agents on their week's dates."""
+    if shift_requests is None or len(shift_requests) == 0:
+        return []
+    out = []
+    for aid, day, kind, want, weight in shift_requests[["agent_id", "local_date", "shift_type", "want",
+                                                          "weight"]].itertuples(index=False):
+        aid, day = str(aid), pd.Timestamp(day).date()
+        if aid in dates and day in dates[aid]:
+            out.append(Wish(aid, day, str(kind) if isinstance(kind, str) and kind else None, want == "on",
+                            float(weight)))
+    return out
+
+
 def new_roster_model(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: Config, week: str, *,
                      time_off: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
-                     breaks: str = "all", keep: dict[str, set[tuple]] | None = None) -> RosterModel:
+                     breaks: str = "all", keep: dict[str, set[tuple]] | None = None,
+                     shift_requests: pd.DataFrame | None = None) -> RosterModel:
     """Create the variables of the model: candidate shifts, profiles and demand (no rules yet).
 
     breaks: "all" break positions or only the "middle" one; keep: if given, only the
     candidates whose (local_date, start_m, paid_minutes) is in keep[agent_id] (the
-    break-placement stage, once the shifts are chosen).
+    break-placement stage, once the shifts are chosen). previous: last week's shifts
+    (an empty frame still counts as given: nobody worked); shift_requests: the agents'
+    wishes (planner.agents.read_shift_requests), those outside the week ignored.
     """
     grid = week_grid(week, config.team.home_timezone, config.team.interval_minutes)
     spans = time_off_spans(time_off)
@@ -138,4 +178,6 @@ def new_roster_model(requirements: pd.DataFrame, agents: tuple[Agent, ...], conf
             rm.by_day.setdefault((a.agent_id, c.local_date), []).append(i)
         rm.profiles.setdefault(a.skill_profile, []).append(a.agent_id)
     rm.need = demand(requirements, grid)
+    rm.previous_given = previous is not None
+    rm.wishes = wishes_in_week(shift_requests, rm.dates)
     return rm

@@ -6,6 +6,8 @@ from typing import Any
 
 import pandas as pd
 
+DUTY_COVER_COLUMNS = ["local_date", "shift_type", "skills", "required", "scheduled", "under", "over"]
+
 
 @dataclass(frozen=True)
 class RosterResult:
@@ -43,7 +45,11 @@ class Evaluation:
     channels: per channel: volume, target_service_level, service_level, shortfall_hours,
         surplus_hours, required_hours, scheduled_hours.
     fairness: per agent: agent_id, paid_hours, shifts, night_shifts, weekend_shifts,
-        late_shifts, preferred_start_met (share 0-1, NaN without a preference).
+        late_shifts, preferred_start_met (share 0-1, NaN without a preference),
+        wishes_granted, wishes_unmet (shift wishes of rosters/shift_requests.csv in the week).
+    duty_cover: per local day x shift type x skills of rules.duty_cover: local_date,
+        shift_type, skills ("" = everyone), required, scheduled, under, over (people);
+        empty when planner.toml sets no duty cover.
     """
 
     coverage: pd.DataFrame
@@ -53,3 +59,4 @@ class Evaluation:
     paid_hours: float
     shortfall_hours: float
     surplus_hours: float
+    duty_cover: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DUTY_COVER_COLUMNS))

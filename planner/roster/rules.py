@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from planner.roster.fairness import penalise_unfair_late_shifts, penalise_unfair_weekends
 from planner.roster.model import RosterModel
+from planner.timegrid import week_monday
 
 HARD_RULES = ("one_shift_per_day", "min_rest", "weekly_hours", "days_per_week", "max_consecutive_days")
-# hard rules that are off unless planner.toml sets them; not yet in diagnose's explanations
-OPTIONAL_HARD_RULES = ("forbidden_successions", "max_weekend_days", "max_shifts_of_type")
+# hard rules that are off unless planner.toml or the agent's row in agents.csv sets them
+OPTIONAL_HARD_RULES = ("forbidden_successions", "max_weekend_days", "max_shifts_of_type", "min_consecutive_days",
+                       "min_consecutive_days_off")
 
 
 def add_one_shift_per_day(rm: RosterModel, agent_ids=None) -> None:
@@ -61,9 +64,9 @@ def add_days_per_week(rm: RosterModel, agent_ids=None) -> None:
 
 
 def add_max_consecutive_days(rm: RosterModel, agent_ids=None) -> None:
-    """No more than rules.max_consecutive_days working days in a row, counting last week's roster."""
-    m = rm.config.rules.max_consecutive_days
+    """No more than max_consecutive_days (agent's, else team's) working days in a row, counting last week's roster."""
     for aid in rm.candidates if agent_ids is None else agent_ids:
+        m = rm.limits(aid).max_consecutive_days
         dates = rm.dates[aid]
         if not dates:
             continue
@@ -84,7 +87,7 @@ def add_forbidden_successions(rm: RosterModel, agent_ids=None) -> None:
     if not rules.forbidden_successions:
         return
     for aid in rm.candidates if agent_ids is None else agent_ids:
-        kind = [rules.shift_type(c.start_local_min) for c in rm.candidates[aid]]
+        kind = [rm.kind(aid, i) for i in range(len(rm.candidates[aid]))]
         for day in rm.dates[aid]:
             today, tomorrow = rm.by_day.get((aid, day), []), rm.by_day.get((aid, day + timedelta(days=1)), [])
             for first, then in rules.forbidden_successions:
@@ -100,11 +103,11 @@ def add_forbidden_successions(rm: RosterModel, agent_ids=None) -> None:
 
 
 def add_max_weekend_days(rm: RosterModel, agent_ids=None) -> None:
-    """At most rules.max_weekend_days days worked of each local weekend (Saturday and Sunday)."""
-    limit = rm.config.rules.max_weekend_days
-    if limit is None:
-        return
+    """At most max_weekend_days (agent's, else team's) days worked of each local weekend (Saturday and Sunday)."""
     for aid in rm.candidates if agent_ids is None else agent_ids:
+        limit = rm.limits(aid).max_weekend_days
+        if limit is None:
+            continue
         weekends: dict = defaultdict(list)
         for day in rm.dates[aid]:
             if day.weekday() >= 5 and (aid, day) in rm.by_day:
@@ -115,14 +118,76 @@ def add_max_weekend_days(rm: RosterModel, agent_ids=None) -> None:
 
 
 def add_max_shifts_of_type(rm: RosterModel, agent_ids=None) -> None:
-    """At most n shifts of a shift type per agent and week, per (type, n) in rules.max_shifts_of_type."""
-    rules = rm.config.rules
+    """At most n shifts of a type per agent and week, per (type, n) in max_shifts_of_type (agent's, else team's)."""
     for aid in rm.candidates if agent_ids is None else agent_ids:
-        cands = rm.candidates[aid]
-        for name, limit in rules.max_shifts_of_type:
-            own = [rm.x[aid, i] for i, c in enumerate(cands) if rules.shift_type(c.start_local_min) == name]
+        limits = rm.limits(aid).max_shifts_of_type
+        kind = [rm.kind(aid, i) for i in range(len(rm.candidates[aid]))] if limits else []
+        for name, limit in limits:
+            own = [rm.x[aid, i] for i, k in enumerate(kind) if k == name]
             if len(own) > limit:
                 rm.model.add(sum(own) <= limit)
+
+
+def _timeline(rm: RosterModel, aid: str, back: int) -> tuple[list, int]:
+    """Return the agent's days as 0, 1 or a 0/1 variable, and the index of the week's first day.
+
+    With last week's roster given, `back` days of it (worked = 1) come first; days
+    without candidate shifts are 0, days already worked last week (a zone offset) 1.
+    """
+    dates, prev = rm.dates[aid], rm.prev_dates.get(aid, set())
+    days: list = []
+    if rm.previous_given and dates:
+        days = [int(dates[0] - timedelta(days=k) in prev) for k in range(back, 0, -1)]
+    first = len(days)
+    for d in dates:
+        days.append(1 if d in prev else rm.works(aid, d) if (aid, d) in rm.by_day else 0)
+    return days, first
+
+
+def _forbid(rm: RosterModel, days: list, pattern: list[tuple[int, int]]) -> None:
+    """Forbid the days at the given positions taking the given 0/1 values all together."""
+    lhs, rhs, free = 0, -1, False
+    for pos, value in pattern:
+        day = days[pos]
+        if isinstance(day, int):
+            if day != value:
+                return  # the pattern cannot happen
+            continue
+        free = True
+        lhs, rhs = (lhs + day, rhs + 1) if value else (lhs - day, rhs)
+    if free:  # a pattern fixed by last week alone is not this week's to change
+        rm.model.add(lhs <= rhs)
+
+
+def _forbid_short_blocks(rm: RosterModel, aid: str, value: int, shortest: int) -> None:
+    """Forbid blocks of `value` days (1 worked, 0 off) shorter than `shortest` that end inside the week.
+
+    A block touching the end of the week is free (it may go on next week); one touching
+    its start is judged with last week's roster when given, and is free otherwise.
+    """
+    if shortest <= 1 or not rm.dates.get(aid):
+        return
+    days, first = _timeline(rm, aid, shortest)
+    for start in range(1, len(days)):  # the block starts at `start`; the day before has the other value
+        for length in range(1, shortest):
+            end = start + length  # the first day after the block
+            if end >= len(days):
+                break
+            if end - 1 >= first:  # the block holds a day of this week
+                _forbid(rm, days, [(start - 1, 1 - value)] + [(start + k, value) for k in range(length)]
+                        + [(end, 1 - value)])
+
+
+def add_min_consecutive_days(rm: RosterModel, agent_ids=None) -> None:
+    """Each block of working days is at least min_consecutive_days (the agent's, else the team's) long."""
+    for aid in rm.candidates if agent_ids is None else agent_ids:
+        _forbid_short_blocks(rm, aid, 1, rm.limits(aid).min_consecutive_days)
+
+
+def add_min_consecutive_days_off(rm: RosterModel, agent_ids=None) -> None:
+    """Each block of days off is at least min_consecutive_days_off (the agent's, else the team's) long."""
+    for aid in rm.candidates if agent_ids is None else agent_ids:
+        _forbid_short_blocks(rm, aid, 0, rm.limits(aid).min_consecutive_days_off)
 
 
 def add_coverage(rm: RosterModel) -> None:
@@ -178,6 +243,42 @@ def add_coverage(rm: RosterModel) -> None:
                 rm.model.add(s == 1)
 
 
+def penalise_duty_cover(rm: RosterModel) -> None:
+    """Staff shift types per local day as rules.duty_cover asks: each person under (over) costs weight_under (_over)."""
+    rules = rm.config.rules
+    if not rules.duty_cover:
+        return
+    kinds = {aid: [rm.kind(aid, i) for i in range(len(cands))] for aid, cands in rm.candidates.items()}
+    monday = week_monday(rm.week)
+    for day in (monday + timedelta(days=k) for k in range(7)):
+        for e in rules.duty_cover_on(day):
+            xs = [rm.x[aid, i] for aid in sorted(rm.candidates) if e.counts(rm.agents[aid].skills)
+                  for i in rm.by_day.get((aid, day), []) if kinds[aid][i] == e.shift_type]
+            name = f"{day},{e.shift_type},{e.who or 'all'}"
+            under = over = None
+            if e.staff > 0 and e.weight_under > 0:
+                under = rm.model.new_int_var(0, e.staff, f"duty_under[{name}]")
+                rm.model.add(sum(xs) + under >= e.staff)
+                rm.penalties.append((rm.cost(e.weight_under), under))
+            if len(xs) > e.staff and e.weight_over > 0:
+                over = rm.model.new_int_var(0, len(xs) - e.staff, f"duty_over[{name}]")
+                rm.model.add(sum(xs) - over <= e.staff)
+                rm.penalties.append((rm.cost(e.weight_over), over))
+            rm.duty_vars[day, e.shift_type, e.who] = (under, over)
+
+
+def penalise_unmet_wishes(rm: RosterModel) -> None:
+    """Grant shift wishes: an unmet wish to work a shift (type), or a met wish not to, costs the wish's weight."""
+    for w in rm.wishes:
+        idx = [i for i in rm.by_day.get((w.agent_id, w.local_date), [])
+               if w.shift_type is None or rm.kind(w.agent_id, i) == w.shift_type]
+        worked = sum(rm.x[w.agent_id, i] for i in idx)
+        if w.on:
+            rm.penalties.append((rm.cost(w.weight), 1 - worked))  # a constant cost when it cannot be granted
+        elif idx:
+            rm.penalties.append((rm.cost(w.weight), worked))
+
+
 def penalise_split_days_off(rm: RosterModel) -> None:
     """Prefer days off together: each lone day off between two working days costs weights.days_off_together."""
     weight = rm.config.rules.weights.days_off_together
@@ -229,48 +330,14 @@ def penalise_preferred_start(rm: RosterModel) -> None:
                 rm.penalties.append((rm.cost(weight * off / 60), rm.x[aid, i]))
 
 
-LATE_END_MIN = 20 * 60  # a late shift ends after 20:00 local
-LATE_SHARE = 2  # late or night shifts per agent and week within the fair share
-
-
-def penalise_unfair_weekends(rm: RosterModel) -> None:
-    """Share weekends: working both Saturday and Sunday costs weights.fairness."""
-    weight = rm.config.rules.weights.fairness
-    if weight <= 0:
-        return
-    for aid, dates in rm.dates.items():
-        sat = [d for d in dates if d.weekday() == 5 and (aid, d) in rm.by_day]
-        for d in sat:
-            sun = d + timedelta(days=1)
-            if (aid, sun) in rm.by_day:
-                z = rm.model.new_bool_var(f"full_weekend[{aid},{d}]")
-                rm.model.add(rm.work(aid, d) + rm.work(aid, sun) - 1 <= z)
-                rm.penalties.append((rm.cost(weight), z))
-
-
-def penalise_unfair_late_shifts(rm: RosterModel) -> None:
-    """Share late and night shifts: each beyond LATE_SHARE a week costs weights.fairness (night_ok agents exempt)."""
-    weight = rm.config.rules.weights.fairness
-    if weight <= 0:
-        return
-    for aid, cands in rm.candidates.items():
-        if rm.agents[aid].night_ok:
-            continue  # night specialists work nights by contract
-        late = [i for i, c in enumerate(cands) if c.start_local_min + c.paid_minutes > LATE_END_MIN]
-        if len({cands[i].local_date for i in late}) <= LATE_SHARE:
-            continue
-        z = rm.model.new_int_var(0, 7, f"late_beyond_share[{aid}]")
-        rm.model.add(sum(rm.x[aid, i] for i in late) - LATE_SHARE <= z)
-        rm.penalties.append((rm.cost(weight), z))
-
-
 def add_hard_rules(rm: RosterModel, agent_ids=None, skip: tuple[str, ...] = ()) -> None:
     """Add every hard rule (except those named in `skip`) for the given agents (default: all)."""
     rules = {"one_shift_per_day": add_one_shift_per_day, "min_rest": add_min_rest,
              "weekly_hours": add_weekly_hours, "days_per_week": add_days_per_week,
              "max_consecutive_days": add_max_consecutive_days,
              "forbidden_successions": add_forbidden_successions, "max_weekend_days": add_max_weekend_days,
-             "max_shifts_of_type": add_max_shifts_of_type}
+             "max_shifts_of_type": add_max_shifts_of_type, "min_consecutive_days": add_min_consecutive_days,
+             "min_consecutive_days_off": add_min_consecutive_days_off}
     for name in HARD_RULES + OPTIONAL_HARD_RULES:
         if name not in skip:
             rules[name](rm, agent_ids)
@@ -279,6 +346,8 @@ def add_hard_rules(rm: RosterModel, agent_ids=None, skip: tuple[str, ...] = ()) 
 def add_soft_rules(rm: RosterModel) -> None:
     """Add coverage and every soft rule's penalty terms."""
     add_coverage(rm)
+    penalise_duty_cover(rm)
+    penalise_unmet_wishes(rm)
     penalise_split_days_off(rm)
     penalise_unstable_starts(rm)
     penalise_preferred_start(rm)

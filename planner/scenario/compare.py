@@ -330,6 +330,7 @@ def whatif_evaluate(base_forecast: pd.DataFrame, config: Config, agents: Sequenc
 
 
 def _time_off_for(time_off: pd.DataFrame | None, agents: tuple[Agent, ...]) -> pd.DataFrame | None:
+    """Return the rows (time off, shift wishes) of the plan's agents only."""
     if time_off is None:
         return None
     ids = {a.agent_id for a in agents}
@@ -340,9 +341,10 @@ def _solve(args: tuple) -> tuple[str, Any]:
     """Solve one plan's roster (runs in a worker process too); return ("ok", roster) or ("error", ...)."""
     from planner.roster import build_roster
 
-    requirements, agents, config, week, time_off = args
+    requirements, agents, config, week, time_off, shift_requests = args
     try:
-        return "ok", build_roster(requirements, agents, config, week, time_off=time_off)
+        return "ok", build_roster(requirements, agents, config, week, time_off=time_off,
+                                  shift_requests=shift_requests)
     except InfeasibleRosterError as exc:
         return "infeasible", (str(exc), exc.conflicts)
     except PlannerError as exc:
@@ -351,7 +353,7 @@ def _solve(args: tuple) -> tuple[str, Any]:
 
 def whatif_reroster(base_forecast: pd.DataFrame, config: Config, agents: Sequence[Agent],
                     scenarios: Sequence[Scenario], week: str, *, time_off: pd.DataFrame | None = None,
-                    base_roster=None, processes: int = 1, fte_hours: float | None = None,
+                    shift_requests: pd.DataFrame | None = None, base_roster=None, processes: int = 1, fte_hours: float | None = None,
                     progress: Progress | None = None) -> Comparison:
     """Solve a new roster for each scenario (and the base unless `base_roster` is given) and compare them.
 
@@ -361,7 +363,8 @@ def whatif_reroster(base_forecast: pd.DataFrame, config: Config, agents: Sequenc
     from planner.roster import evaluate_roster
 
     plans = _plans(base_forecast, config, tuple(agents), scenarios, week)
-    jobs = [(p.requirements, p.agents, p.config, week, _time_off_for(time_off, p.agents)) for p in plans]
+    jobs = [(p.requirements, p.agents, p.config, week, _time_off_for(time_off, p.agents),
+             _time_off_for(shift_requests, p.agents)) for p in plans]
     todo = list(range(len(plans))) if base_roster is None else list(range(1, len(plans)))
     results: dict[int, tuple[str, Any]] = {}
     if processes > 1 and len(todo) > 1:
@@ -386,7 +389,7 @@ def whatif_reroster(base_forecast: pd.DataFrame, config: Config, agents: Sequenc
             raise InfeasibleRosterError(f"scenario {p.name!r}: {head}", conflicts)
         if status == "error":
             raise PlannerError(f"scenario {p.name!r}: {value}")
-        ev = evaluate_roster(value, p.requirements, p.agents, p.config)
+        ev = evaluate_roster(value, p.requirements, p.agents, p.config, _time_off_for(shift_requests, p.agents))
         dailies.append(_roster_daily(p, ev, fte))
         facts[p.name] = {**_roster_facts(value, ev, p.agents), "status": value.status}
     rosters = {p.name: results[i][1] for i, p in enumerate(plans)}

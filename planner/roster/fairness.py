@@ -1,0 +1,76 @@
+"""Fair shares of unpopular work: weekends and late shifts spread across comparable agents.
+
+A share is relative, not a fixed allowance: within a group of comparable agents (same
+team; for late shifts also the same night_ok flag, so night specialists are compared
+with each other), each agent's fair share of the group's weekend days (late shifts) is
+the group's total times the agent's part of the group's contract hours. Working beyond
+that share costs weights.fairness per shift, counted in tenths of a shift, so a team that
+must staff every Sunday pays nothing as long as the Sundays are spread evenly, and a
+part-timer's share is smaller than a full-timer's. Only agents who can work such a shift
+this week (they have a candidate for it) are in the group.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable
+
+from planner.roster.model import RosterModel
+from planner.roster.shifts import CandidateShift
+
+LATE_END_MIN = 20 * 60  # a late shift ends after 20:00 local (or past midnight)
+TENTHS = 10  # excess over the fair share is counted in tenths of a shift
+
+
+def is_weekend(c: CandidateShift) -> bool:
+    """A weekend shift starts on a local Saturday or Sunday."""
+    return c.local_date.weekday() >= 5
+
+
+def is_late(c: CandidateShift) -> bool:
+    """A late shift ends after 20:00 local, or past midnight."""
+    return c.start_local_min + c.paid_minutes > LATE_END_MIN
+
+
+def share_weight(rm: RosterModel, agent_id: str) -> int:
+    """Return the agent's weight in the share: the week's contract hours after leave (whole hours, at least 1)."""
+    c = rm.contracts[agent_id]
+    return max(1, int(round((c.min_minutes + c.max_minutes) / 2 / 60)))
+
+
+def comparable_groups(rm: RosterModel, kind: Callable[[CandidateShift], bool],
+                      key: Callable[[str], Hashable]) -> list[list[str]]:
+    """Return groups (by `key`) of two or more agents who have a candidate shift of `kind` this week."""
+    groups: dict[Hashable, list[str]] = defaultdict(list)
+    for aid in sorted(rm.candidates):
+        if any(kind(c) for c in rm.candidates[aid]):
+            groups[key(aid)].append(aid)
+    return [g for _, g in sorted(groups.items(), key=lambda kv: str(kv[0])) if len(g) > 1]
+
+
+def penalise_beyond_share(rm: RosterModel, kind: Callable[[CandidateShift], bool],
+                          key: Callable[[str], Hashable], label: str) -> None:
+    """Each shift of `kind` an agent works beyond its fair share of its group's total costs weights.fairness."""
+    weight = rm.config.rules.weights.fairness
+    if weight <= 0:
+        return
+    for group in comparable_groups(rm, kind, key):
+        counts = {aid: sum(rm.x[aid, i] for i, c in enumerate(rm.candidates[aid]) if kind(c)) for aid in group}
+        total = sum(counts.values())
+        weights = {aid: share_weight(rm, aid) for aid in group}
+        whole = sum(weights.values())
+        most = max(sum(1 for c in rm.candidates[aid] if kind(c)) for aid in group)
+        for aid in group:
+            # excess (tenths of a shift) >= TENTHS x (count - total x weight / whole)
+            excess = rm.model.new_int_var(0, TENTHS * most, f"beyond_share[{label},{aid}]")
+            rm.model.add(whole * excess >= TENTHS * (whole * counts[aid] - weights[aid] * total))
+            rm.penalties.append((rm.cost(weight / TENTHS), excess))
+
+
+def penalise_unfair_weekends(rm: RosterModel) -> None:
+    """Share weekend work: each weekend shift beyond an agent's fair share within its team costs weights.fairness."""
+    penalise_beyond_share(rm, is_weekend, lambda aid: rm.agents[aid].team, "weekend")
+
+
+def penalise_unfair_late_shifts(rm: RosterModel) -> None:
+    """Share late shifts: each beyond an agent's fair share among its team's peers (same night_ok) costs weights.fairness."""
+    penalise_beyond_share(rm, is_late, lambda aid: (rm.agents[aid].team, rm.agents[aid].night_ok), "late")
