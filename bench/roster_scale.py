@@ -6,8 +6,9 @@ what the team can cover. Each size runs in its own process so peak memory is its
 
     /tmp/venv/bin/python bench/roster_scale.py --sizes 50 200 --time-limit 60 --workers 2
 
-Prints per size: model build time, time to first roster, objective, bound, gap,
-shortfall agent-hours, paid hours and peak memory (MB).
+Prints per size: model build time, time to first roster, objective, the proven lower bound
+(planner.roster.bound) and the seconds it took, gap, shortfall agent-hours, paid hours and
+peak memory (MB); with --terms also the roster's objective by term family (what the gap is made of).
 """
 from __future__ import annotations
 
@@ -105,8 +106,34 @@ def bench_config(time_limit: float, workers: int, seed: int = 0) -> Config:
                   solver=SolverConfig(time_limit_seconds=time_limit, seed=seed, workers=workers))
 
 
-def run_one(n: int, time_limit: float, workers: int, verbose: bool = False) -> dict:
-    """Build and solve one size; return its figures."""
+def roster_terms_of(r, req: pd.DataFrame, agents: tuple[Agent, ...], cfg: Config) -> dict[str, float]:
+    """Return the roster's objective points per term family (planner.roster.bound.roster_terms)."""
+    from collections import defaultdict
+
+    from planner.roster.bound import roster_terms
+    from planner.roster.model import new_roster_model
+
+    keep: dict[str, set] = defaultdict(set)
+    week_start = week_grid(WEEK, cfg.team.home_timezone, cfg.team.interval_minutes)[0]
+    minute = pd.Timedelta(minutes=1)
+    picked = set()
+    for s in r.shifts.itertuples(index=False):
+        start = int((s.start_utc - week_start) / minute)
+        brk = None if pd.isna(s.break_start_utc) else int((s.break_start_utc - week_start) / minute)
+        keep[s.agent_id].add((s.local_date, start, int(round(s.paid_hours * 60))))
+        picked.add((s.agent_id, start, brk))
+    rm = new_roster_model(req, agents, cfg, WEEK, breaks="all", keep=dict(keep))
+    chosen = {aid: [i for i, c in enumerate(cands) if (aid, c.start_m, c.break_m) in picked]
+              for aid, cands in rm.candidates.items()}
+    pos = {t: i for i, t in enumerate(rm.grid)}
+    counts: dict = defaultdict(int)
+    for t, ch, lang in r.allocation[[C.INTERVAL_START, C.CHANNEL, C.LANGUAGE]].itertuples(index=False):
+        counts[(ch, lang), pos[t]] += 1
+    return roster_terms(rm, chosen, counts)
+
+
+def run_one(n: int, time_limit: float, workers: int, verbose: bool = False, terms: bool = False) -> dict:
+    """Build and solve one size; return its figures (and the roster's objective by term family)."""
     from planner.roster import build_roster, check_roster
 
     frame, agents = bench_team(n)
@@ -131,8 +158,11 @@ def run_one(n: int, time_limit: float, workers: int, verbose: bool = False) -> d
     return {"agents": n, "candidates": r.settings["candidate_shifts"], "profiles": r.settings["skill_profiles"],
             "build_s": build_s, "first_s": r.settings.get("first_solution_seconds"), "total_s": total,
             "status": r.status, "objective": r.objective, "bound": r.bound, "gap": r.gap,
+            "bound_s": r.settings.get("bound_seconds"), "bound_method": r.settings.get("bound_method"),
+            "bound_iterations": r.settings.get("bound_iterations"),
             "shortfall_h": short, "required_h": float(need.sum()), "paid_h": float(r.shifts.paid_hours.sum()),
-            "violations": violations, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "violations": violations, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "terms": roster_terms_of(r, req, agents, cfg) if terms else None}
 
 
 def main() -> None:
@@ -142,17 +172,18 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--one", type=int, help=argparse.SUPPRESS)
     p.add_argument("--verbose", action="store_true")
+    p.add_argument("--terms", action="store_true", help="also print each roster's objective by term family")
     a = p.parse_args()
     if a.one:
-        print(json.dumps(run_one(a.one, a.time_limit, a.workers, a.verbose)))
+        print(json.dumps(run_one(a.one, a.time_limit, a.workers, a.verbose, a.terms), default=str))
         return
     head = (f"{'agents':>6} {'cands':>7} {'prof':>5} {'build s':>7} {'first s':>7} {'objective':>11} "
-            f"{'bound':>11} {'gap':>6} {'short h':>8} {'need h':>7} {'paid h':>7} {'viol':>4} {'MB':>6}")
+            f"{'bound':>11} {'bound s':>7} {'gap':>6} {'short h':>8} {'need h':>7} {'paid h':>7} {'viol':>4} {'MB':>6}")
     print(f"time limit {a.time_limit:g} s, {a.workers} workers, week {WEEK}")
     print(head)
     for n in a.sizes:
         cmd = [sys.executable, __file__, "--one", str(n), "--time-limit", str(a.time_limit),
-               "--workers", str(a.workers)] + (["--verbose"] if a.verbose else [])
+               "--workers", str(a.workers)] + (["--verbose"] if a.verbose else []) + (["--terms"] if a.terms else [])
         out = subprocess.run(cmd, capture_output=True, text=True)
         if out.returncode:
             print(f"{n:>6} failed: {out.stderr.strip().splitlines()[-1] if out.stderr else out.returncode}")
@@ -162,9 +193,12 @@ def main() -> None:
         d = json.loads(out.stdout.strip().splitlines()[-1])
         first = "-" if d["first_s"] is None or math.isnan(d["first_s"]) else f"{d['first_s']:.1f}"
         print(f"{d['agents']:>6} {d['candidates']:>7} {d['profiles']:>5} {d['build_s']:>7.1f} {first:>7} "
-              f"{d['objective']:>11,.0f} {d['bound']:>11,.0f} {d['gap']:>6.1%} {d['shortfall_h']:>8,.0f} "
-              f"{d['required_h']:>7,.0f} {d['paid_h']:>7,.0f} {d['violations']:>4} {d['peak_mb']:>6,.0f}",
-              flush=True)
+              f"{d['objective']:>11,.0f} {d['bound']:>11,.0f} {d['bound_s']:>7.1f} {d['gap']:>6.1%} "
+              f"{d['shortfall_h']:>8,.0f} {d['required_h']:>7,.0f} {d['paid_h']:>7,.0f} {d['violations']:>4} "
+              f"{d['peak_mb']:>6,.0f}", flush=True)
+        if d["terms"]:
+            print(f"{'':>6} bound: {d['bound_method']}, {d['bound_iterations']} iterations; roster by term: "
+                  + ", ".join(f"{k} {v:,.0f}" for k, v in d["terms"].items() if v), flush=True)
 
 
 if __name__ == "__main__":

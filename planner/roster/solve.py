@@ -14,7 +14,9 @@ from planner import columns as C
 from planner.agents import Agent
 from planner.config import Config
 from planner.errors import InfeasibleRosterError, PlannerError
+from planner.roster.bound import RosterBound, coverage_terms, lagrangian_bound, lp_bound
 from planner.roster.greedy import best_response_roster, hint_allocation
+from planner.roster.interrupt import StopFlag, new_solver, stop_on_interrupt
 from planner.roster.model import COST_SCALE, DTIME_PER_SECOND, RosterModel, new_roster_model
 from planner.roster.result import RosterResult
 from planner.roster.rules import add_hard_rules, add_soft_rules
@@ -30,11 +32,11 @@ def configure_solver(config: Config, time_limit_s: float | None = None, lns_only
     Determinism: the search is interleaved (one deterministic schedule of the workers'
     batches) and a deterministic time limit (DTIME_PER_SECOND x the wall-clock limit)
     ends it, so the same input, seed and workers give the same roster unless the
-    wall-clock limit strikes first on a slower machine. Ctrl-C stops the current search phase and keeps the
-    best roster so far; the next phase starts from it.
+    wall-clock limit strikes first on a slower machine. Ctrl-C is left to Python
+    (planner.roster.interrupt), which stops the search and keeps the best roster so far.
     """
     limit = float(time_limit_s if time_limit_s is not None else config.solver.time_limit_seconds)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     p = solver.parameters
     # the deterministic limit is the one meant to bind; the wall-clock one (by default the same
     # seconds) is the user's promise and a safety net on a machine slower than DTIME_PER_SECOND
@@ -48,7 +50,6 @@ def configure_solver(config: Config, time_limit_s: float | None = None, lns_only
     p.max_presolve_iterations = 1
     p.cp_model_probing_level = 0
     p.symmetry_level = 0
-    p.catch_sigint_signal = True
     p.log_search_progress = False
     return solver
 
@@ -68,13 +69,16 @@ class SolveOutcome:
 
 
 def solve_model(model: cp_model.CpModel, config: Config, limit_s: float,
-                reporter: "_ProgressReporter", deadline: float | None = None) -> SolveOutcome:
+                reporter: "_ProgressReporter", deadline: float | None = None,
+                stop: StopFlag | None = None) -> SolveOutcome:
     """Solve in two deterministic phases: full search (proves small cases optimal), then LNS from the best.
 
     The first fifth of the time runs CP-SAT's complete interleaved portfolio; if it
     has not finished, the rest improves its best roster by large-neighbourhood search
-    only, which on big rosters finds far better solutions in the same time.
+    only, which on big rosters finds far better solutions in the same time. A Ctrl-C
+    (`stop`) ends the running phase with its best solution and skips the next.
     """
+    stop = stop if stop is not None else StopFlag()
     first_s = min(max(1.0, 0.2 * limit_s), limit_s)
     # phase 1 may overrun its planned share on the wall clock (its deterministic budget binds);
     # phase 2 then gets what is left of the whole limit, so the total still honours it
@@ -86,10 +90,10 @@ def solve_model(model: cp_model.CpModel, config: Config, limit_s: float,
         return max(0.5, deadline - _time.perf_counter())
 
     solver = configure_solver(config, first_s, wall_limit_s=wall_left())
-    status = solver.solve(model, reporter)
+    status = stop.solve(solver, model, reporter)
     first = SolveOutcome(status, solver, solver.best_objective_bound, solver.wall_time)
     rest = limit_s - first_s  # planned, not measured: keeps the next phase's limits deterministic
-    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID) or rest < 1.0:
+    if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID) or rest < 1.0 or stop.requested:
         return first
     if status == cp_model.FEASIBLE:
         values = list(solver.response_proto.solution)
@@ -99,7 +103,7 @@ def solve_model(model: cp_model.CpModel, config: Config, limit_s: float,
     lns = configure_solver(config, rest, lns_only=True, wall_limit_s=wall_left())
     reporter.offset_s += solver.wall_time
     reporter.bound = solver.best_objective_bound
-    status2 = lns.solve(model, reporter)
+    status2 = stop.solve(lns, model, reporter)
     if status2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return first
     # LNS alone proves nothing: its OPTIMAL means optimal within its neighbourhoods
@@ -117,6 +121,8 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
         self.count = 0
         self.offset_s = 0.0  # time spent in earlier solver phases
         self.bound = float("-inf")  # best bound proven by earlier phases (solver units)
+        self.floor = float("-inf")  # a bound on the whole week proven outside CP-SAT (objective points)
+        self.cpsat_bound_holds = True  # False when the model solved is a restriction of the week's problem
 
     def on_solution_callback(self) -> None:
         self.count += 1
@@ -125,9 +131,10 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
             self.first_s = now
         if self.progress is not None:
             obj = self.objective_value / COST_SCALE
-            bound = max(self.best_objective_bound, self.bound) / COST_SCALE
-            self.progress(f"roster #{self.count}: objective {obj:,.1f}, bound {bound:,.1f}, "
-                          f"gap {relative_gap(obj, bound):.1%}, {now:.1f} s")
+            own = max(self.best_objective_bound, self.bound) / COST_SCALE if self.cpsat_bound_holds else -math.inf
+            bound = max(own, self.floor)
+            text = f"bound {bound:,.1f}, gap {relative_gap(obj, bound):.1%}" if math.isfinite(bound) else "no bound"
+            self.progress(f"roster #{self.count}: objective {obj:,.1f}, {text}, {now:.1f} s")
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -203,6 +210,35 @@ def add_hints(rm: RosterModel, chosen: dict[str, list[int]], counts: dict[tuple,
         rm.model.add_hint(var, any(rm.candidates[aid][i].local_date == day for i in chosen.get(aid, ())))
 
 
+HINT_SHARE = 0.02  # of the time limit, to complete a hint (deterministic budget)
+
+
+def complete_hints(model: cp_model.CpModel, config: Config, budget_s: float) -> float | None:
+    """Extend a partial hint to every variable: auxiliary ones (anchors, slacks) take their cheapest values.
+
+    CP-SAT completes a partial hint by search and, on large rosters, reports a first
+    solution whose auxiliary variables carry slack (a roster far better than its
+    objective says). Solving once with the hinted variables fixed prices the hinted
+    roster exactly; its solution becomes the full hint. Returns the hinted roster's
+    objective (objective points), or None when it could not be completed in time.
+    """
+    solver = new_solver()
+    p = solver.parameters
+    p.fix_variables_to_their_hinted_value = True
+    p.num_workers = 1
+    p.random_seed = int(config.solver.seed)
+    p.max_deterministic_time = max(0.1, budget_s * DTIME_PER_SECOND)
+    p.max_time_in_seconds = max(1.0, 3 * budget_s)  # a safety net; the deterministic limit binds
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = list(solver.response_proto.solution)
+    model.clear_hints()
+    for i, v in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(i), v)
+    return solver.objective_value / COST_SCALE
+
+
 def _settings(rm: RosterModel, config: Config) -> dict:
     r = config.rules
     return {
@@ -238,8 +274,8 @@ def solution_counts(rm: RosterModel, chosen: dict[str, list[int]], value) -> dic
 
 def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd.DataFrame,
                  agents: tuple[Agent, ...], config: Config, week: str, *, time_off=None, previous=None,
-                 limit_s: float = 10.0, counts: dict[tuple, int] | None = None,
-                 deadline: float | None = None) -> _Placed:
+                 shift_requests=None, limit_s: float = 10.0, counts: dict[tuple, int] | None = None,
+                 deadline: float | None = None, stop: StopFlag | None = None) -> _Placed:
     """Keep the chosen shifts; choose every break position and the queues again (the second stage).
 
     Breaks then fall where they hurt coverage least, staggered across the team.
@@ -249,14 +285,15 @@ def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd
     middle = {aid: {(rm.candidates[aid][i].start_m, rm.candidates[aid][i].break_m) for i in idx}
               for aid, idx in chosen.items()}
     rm2 = new_roster_model(requirements, agents, config, week, time_off=time_off, previous=previous,
-                           breaks="all", keep=keep)
+                           breaks="all", keep=keep, shift_requests=shift_requests)
     add_hard_rules(rm2)
     add_soft_rules(rm2)
     rm2.model.minimize(sum(coef * expr for coef, expr in rm2.penalties if coef))
     start = {aid: [i for i, c in enumerate(cands) if (c.start_m, c.break_m) in middle[aid]]
              for aid, cands in rm2.candidates.items()}
     add_hints(rm2, start, counts)
-    outcome = solve_model(rm2.model, config, limit_s, _ProgressReporter(None), deadline)
+    complete_hints(rm2.model, config, HINT_SHARE * config.solver.time_limit_seconds)
+    outcome = solve_model(rm2.model, config, limit_s, _ProgressReporter(None), deadline, stop)
     if not outcome.found:
         return _Placed(rm2, start, _hint_value(rm2, start, counts), None, False, outcome.seconds)
     solver = outcome.solver
@@ -266,24 +303,87 @@ def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd
                    outcome.status == cp_model.OPTIMAL, outcome.seconds)
 
 
+BOUND_SHARE = 0.1  # of the time limit, for the lower bound (before CP-SAT, inside the limit)
+LP_BOUND_MAX_SHIFTS = 3000  # candidate shifts up to which the exact LP bound is tried too (GLOP: ~1 s there)
+
+
+def week_bound(rm: RosterModel, counts: dict[tuple, int], budget_s: float,
+               progress: Progress | None = None) -> RosterBound:
+    """Return a proven lower bound on every roster of the week (planner.roster.bound), within `budget_s`.
+
+    The Lagrangian bound always; on small weeks also the LP bound (half the budget each),
+    keeping the higher. The first roster's coverage cost (`counts`: agents per profile,
+    queue, interval) is the ascent's target. A failure to bound is reported, never raised.
+    """
+    cover: dict[tuple, int] = defaultdict(int)
+    for (_prof, q, t), n in counts.items():
+        cover[q, t] += n
+    found: list[tuple[str, RosterBound]] = []
+    small = len(rm.x) <= LP_BOUND_MAX_SHIFTS
+    if small:
+        found.append(("LP relaxation", lp_bound(rm, budget_s / 2)))
+    try:
+        found.append(("Lagrangian relaxation", lagrangian_bound(rm, budget_s / 2 if small else budget_s,
+                                                              upper=sum(coverage_terms(rm, cover).values()))))
+    except ValueError as err:  # e.g. an agent whose contract no week satisfies: the solver will say why
+        found.append(("Lagrangian relaxation", RosterBound(math.nan, f"NOT_BOUNDED: {err}", 0.0)))
+    seconds = sum(b.seconds for _, b in found)
+    proven = [(name, b) for name, b in found if b.proven]
+    if not proven:
+        if progress is not None:
+            progress(f"roster bound: none proven ({', '.join(b.status for _, b in found)}; {seconds:.1f} s)")
+        return RosterBound(math.nan, "; ".join(b.status for _, b in found), seconds)
+    name, best = max(proven, key=lambda nb: nb[1].value)
+    if progress is not None:
+        how = f"{best.iterations} iterations, " if best.iterations else ""
+        progress(f"roster bound: {best.value:,.1f} ({name} with every break position; {how}{seconds:.1f} s)")
+    return RosterBound(best.value, best.status, seconds, best.terms, best.groups, best.columns, best.rows,
+                       best.iterations)
+
+
+def bound_settings(lower: RosterBound, with_breaks: bool) -> dict:
+    """Return the settings entries that say how the bound was found."""
+    method = "lp" if lower.columns else "lagrangian"
+    return {"bound_method": method + ("" if with_breaks else " and cp-sat"),
+            "bound_relaxation": lower.value if lower.proven else None, "bound_status": lower.status,
+            "bound_seconds": round(lower.seconds, 2), "bound_iterations": lower.iterations,
+            "bound_share": BOUND_SHARE}
+
+
 def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: Config, week: str, *,
                  time_off: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
-                 progress: Progress | None = None) -> RosterResult:
+                 shift_requests: pd.DataFrame | None = None, progress: Progress | None = None) -> RosterResult:
     """Build the week's roster: shifts per agent and local day, queue per agent and interval.
 
     requirements: REQUIREMENT_COLUMNS (uses staff_needed per queue x UTC interval_start);
     time_off: agent_id, start_utc, end_utc[, reason]; previous: last week's shifts
-    (SHIFT_COLUMNS) for rest and consecutive days across the boundary; progress gets one
-    line per improving roster. Raises InfeasibleRosterError naming the agents and rules
-    in conflict when the hard rules admit no roster.
+    (SHIFT_COLUMNS) for rest and consecutive days across the boundary (None: not known,
+    so blocks touching the week start are not judged); shift_requests: the agents'
+    wishes (planner.agents.read_shift_requests); progress gets one line per improving
+    roster. Raises InfeasibleRosterError naming the agents and rules in conflict when
+    the hard rules admit no roster.
 
     Solving: best responses agent by agent give a first roster (at most MAX_ROUNDS
     rounds, and 30 % of the time limit); CP-SAT improves the shift choice with each
     break at mid-shift (75 % of the other 70 %); a second CP-SAT stage keeps the shifts
     and places the breaks and queues (the last 25 %). Model building comes on top.
-    `bound` is CP-SAT's proven bound of the first stage; status is OPTIMAL only when
-    both stages proved optimality (the break stage for the chosen shifts).
+    `bound` is a proven lower bound on every roster of the week: a relaxation's bound
+    (planner.roster.bound, BOUND_SHARE of the time limit, before CP-SAT), or CP-SAT's
+    own when higher and its first stage had every break position (with a break stage,
+    that stage is a restriction, so its bound proves nothing about the week); status
+    is OPTIMAL only when both stages proved optimality (the break stage for the chosen
+    shifts). Ctrl-C stops the search and returns the best roster found so far
+    (settings["interrupted"]); a second Ctrl-C aborts.
     """
+    with stop_on_interrupt() as stop:
+        return _build_roster(requirements, tuple(agents), config, week, time_off=time_off, previous=previous,
+                             shift_requests=shift_requests, progress=progress, stop=stop)
+
+
+def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: Config, week: str, *,
+                  time_off: pd.DataFrame | None, previous: pd.DataFrame | None,
+                  shift_requests: pd.DataFrame | None, progress: Progress | None, stop: StopFlag) -> RosterResult:
+    """build_roster's work, with `stop` set when the user presses Ctrl-C."""
     from planner.roster.diagnose import explain_agent, explain_infeasibility, shortfall_notes
 
     started = _time.perf_counter()
@@ -295,8 +395,9 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     limit = float(config.solver.time_limit_seconds)
     # stage 1: choose shifts (breaks at the middle), starting from a greedy first roster
     rm = new_roster_model(requirements, agents, config, week, time_off=time_off, previous=previous,
-                          breaks="middle")
-    chosen, stuck, rounds, counts = best_response_roster(rm, config.solver.seed, time_budget_s=0.3 * limit)
+                          breaks="middle", shift_requests=shift_requests)
+    chosen, stuck, rounds, counts = best_response_roster(rm, config.solver.seed, time_budget_s=0.3 * limit,
+                                                         stop=stop)
     # the stages' limits are planned from the configured limit, never from time measured, for determinism
     left = 0.7 * limit
     if stuck:
@@ -307,6 +408,7 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     add_soft_rules(rm)
     rm.model.minimize(sum(coef * expr for coef, expr in rm.penalties if coef))
     add_hints(rm, chosen, counts)
+    first_objective = complete_hints(rm.model, config, HINT_SHARE * limit)
     built_s = _time.perf_counter() - started
     if progress is not None:
         progress(f"roster model: {len(agents)} agents, {len(rm.x):,} candidate shifts, "
@@ -318,7 +420,10 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     reporter = _ProgressReporter(progress)
     # the wall-clock deadline of both stages: the time limit counted from the end of model building
     deadline = _time.perf_counter() + limit
-    outcome = solve_model(rm.model, config, stage1_s, reporter, deadline)
+    lower = week_bound(rm, counts, BOUND_SHARE * limit, progress)
+    reporter.floor = lower.value if lower.proven else -math.inf
+    reporter.cpsat_bound_holds = not with_breaks
+    outcome = solve_model(rm.model, config, stage1_s, reporter, deadline, stop)
     solver, status = outcome.solver, outcome.status
     if status == cp_model.INFEASIBLE:  # cannot happen after the per-agent check, but never hide it
         conflicts = explain_infeasibility(agents, config, week, time_off=time_off, previous=previous)
@@ -332,13 +437,17 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     else:
         if progress is not None:
             progress("roster: the solver found nothing better in time; keeping the first roster")
-        objective, bound, status_name = float("nan"), solver.best_objective_bound / COST_SCALE, "FEASIBLE"
+        objective = first_objective if first_objective is not None else float("nan")
+        bound, status_name = solver.best_objective_bound / COST_SCALE, "FEASIBLE"
     solve_s = outcome.seconds
     final, value = rm, (solver.value if solved else _hint_value(rm, chosen, counts))
-    if with_breaks:
+    if stop.requested and progress is not None:
+        progress("roster: interrupted (Ctrl-C); keeping the best roster found so far")
+    if with_breaks and not stop.requested:
         placed = place_breaks(rm, chosen, requirements, agents, config, week, time_off=time_off,
-                              previous=previous, limit_s=max(1.0, left - stage1_s), deadline=deadline,
-                              counts=solution_counts(rm, chosen, value))
+                              previous=previous, shift_requests=shift_requests,
+                              limit_s=max(1.0, left - stage1_s), deadline=deadline,
+                              counts=solution_counts(rm, chosen, value), stop=stop)
         solve_s += placed.seconds
         if placed.objective is not None and not placed.objective > objective:  # never worse than stage 1
             final, chosen, value = placed.model, placed.chosen, placed.value
@@ -347,11 +456,18 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
                 progress(f"roster breaks placed: objective {objective:,.1f} ({placed.seconds:.1f} s)")
         if not placed.optimal:
             status_name = "FEASIBLE"
+    if stop.requested:
+        status_name = "FEASIBLE"  # an interrupted search proves nothing
     settings = _settings(rm, config)
     settings["first_solution_seconds"] = None if reporter.first_s is None else built_s + reporter.first_s
     settings["build_seconds"] = built_s
     settings["break_stage"] = with_breaks
     settings["best_response_rounds"] = rounds
+    settings["first_roster_objective"] = first_objective
+    settings["interrupted"] = stop.requested
+    # CP-SAT's bound holds for the whole problem only when its model had every break position
+    bound = max(bound if not with_breaks and math.isfinite(bound) else 0.0, lower.value if lower.proven else 0.0)
+    settings.update(bound_settings(lower, with_breaks))
     allocation = allocation_frame(final, chosen, value)
     return RosterResult(
         week=week,

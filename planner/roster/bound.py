@@ -1,0 +1,761 @@
+"""Proven lower bounds on a week's roster objective, so a roster's gap means something.
+
+CP-SAT's own bound on the roster model stays near 0 on real weeks, and the first solver
+stage (breaks at mid-shift) is a restriction of the week's problem, so its bound is not
+even valid for the final roster. Both bounds here relax the *whole* problem instead:
+every break position is allowed, rules are dropped rather than added, and soft terms
+that cannot be bounded are left out (every penalty is >= 0). No roster can cost less.
+
+- `lagrangian_bound` (used by build_roster): coverage's equation per queue and interval
+  (coverage + shortfall - surplus = need) is priced instead of enforced. Each agent then
+  picks its best whole week alone, exactly, by dynamic programming over its local days
+  (one shift a day, the contract's days and hours, the cheapest break position, soft
+  costs linear in its own shifts); each queue picks its shortfall and surplus against
+  its price. The sum is a bound for any prices (weak duality); a projected, deflected
+  subgradient ascent raises it, and every iterate is a valid bound, so a time-out only
+  weakens it. At its best it equals the LP bound of the per-agent convex hull
+  (Dantzig-Wolfe), which is at least the plain LP bound. It scales to 1000 agents.
+- `lp_bound`: the plain LP relaxation solved by GLOP, with every per-agent rule and
+  soft term that is linear without an enforcement literal, read from the agent's own
+  CP-SAT model. Exact but slow beyond a few dozen agents; an independent cross-check.
+
+Rules left out of both: rest between shifts (an enforcement literal), everything that
+compares agents (fair shares) or counts the team (duty cover); the Lagrangian also
+leaves out consecutive-day rules and soft terms that need auxiliary variables (lone days
+off, stable starts). Identical agents are aggregated: n of them span exactly n times one
+agent's choices. Values are rounded up to the objective's integer units after a small
+relative slack for floating point.
+"""
+from __future__ import annotations
+
+import math
+import time as _time
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+from ortools.linear_solver import linear_solver_pb2, pywraplp
+from ortools.sat.python import cp_model
+
+from planner.roster import rules
+from planner.roster.interrupt import new_solver
+from planner.roster.model import COST_SCALE, RosterModel
+from planner.roster.shifts import break_positions, worked_intervals
+
+TOLERANCE = 1e-7  # relative slack taken off a bound for floating point (and the LP solver's tolerances)
+INF = float("inf")
+INT_LIMIT = 2**62  # CP-SAT's "unbounded" domain ends lie beyond this
+# the soft rules that concern one agent at a time, so an agent's own model holds their terms exactly
+# (fair shares compare agents with each other and duty cover counts the team: both are left out)
+AGENT_SOFT_RULES = ("penalise_unmet_wishes", "penalise_split_days_off", "penalise_unstable_starts",
+                    "penalise_preferred_start")
+# those of them whose terms may be linear in the agent's own shifts (the Lagrangian keeps such terms)
+LINEAR_SOFT_RULES = ("penalise_unmet_wishes", "penalise_preferred_start")
+# every soft rule by family, for scoring a roster (roster_terms)
+SOFT_RULES = ("penalise_duty_cover", "penalise_unmet_wishes", "penalise_split_days_off", "penalise_unstable_starts",
+              "penalise_preferred_start", "penalise_unfair_weekends", "penalise_unfair_late_shifts")
+
+
+@dataclass(frozen=True)
+class RosterBound:
+    """A lower bound on the roster objective, in objective points, and how it was found."""
+
+    value: float  # NaN when nothing was proven
+    status: str  # how the computation ended: LP "OPTIMAL" (else no bound), ascent "CONVERGED", "ITERATION_LIMIT", ...
+    seconds: float  # building and solving
+    terms: dict[str, float] = field(default_factory=dict)  # objective points per term family at the LP optimum
+    groups: int = 0  # distinct agents after aggregating identical ones
+    columns: int = 0  # of the LP (lp_bound)
+    rows: int = 0
+    iterations: int = 0  # of the subgradient ascent (lagrangian_bound)
+
+    @property
+    def proven(self) -> bool:
+        return math.isfinite(self.value)
+
+
+class _Lp:
+    """A linear program under construction: columns with bounds, rows, costs per term family."""
+
+    def __init__(self):
+        self.lb: list[float] = []
+        self.ub: list[float] = []
+        self.rows: list[tuple[float, float, list[int], list[float]]] = []
+        self.costs: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        self.offsets: dict[str, float] = defaultdict(float)
+
+    def var(self, lb: float = 0.0, ub: float = INF) -> int:
+        self.lb.append(lb)
+        self.ub.append(ub)
+        return len(self.lb) - 1
+
+    def row(self, lo: float, hi: float, cols: list[int], coefs: list[float]) -> None:
+        if cols:
+            self.rows.append((lo, hi, cols, coefs))
+
+    def cost(self, family: str, col: int, coef: float) -> None:
+        if coef:
+            self.costs[family][col] += coef
+
+    def request(self, time_limit_s: float) -> linear_solver_pb2.MPModelRequest:
+        req = linear_solver_pb2.MPModelRequest()
+        req.solver_type = linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
+        req.solver_time_limit_seconds = max(0.01, float(time_limit_s))
+        obj = [0.0] * len(self.lb)
+        for per_col in self.costs.values():
+            for col, c in per_col.items():
+                obj[col] += c
+        m = req.model
+        for lb, ub, c in zip(self.lb, self.ub, obj):
+            m.variable.add(lower_bound=lb, upper_bound=ub, objective_coefficient=c)
+        for lo, hi, cols, coefs in self.rows:
+            ct = m.constraint.add(lower_bound=lo, upper_bound=hi)
+            ct.var_index.extend(cols)
+            ct.coefficient.extend(coefs)
+        m.objective_offset = sum(self.offsets.values())
+        return req
+
+    def family_values(self, values) -> dict[str, float]:
+        out = {f: self.offsets.get(f, 0.0) for f in set(self.costs) | set(self.offsets)}
+        for f, per_col in self.costs.items():
+            out[f] += sum(c * values[col] for col, c in per_col.items())
+        return out
+
+
+def _agent_key(rm: RosterModel, aid: str) -> tuple:
+    """Return what makes two agents interchangeable in the bound: everything but their names."""
+    a = rm.agents[aid]
+    own = tuple((f.name, repr(getattr(a, f.name))) for f in fields(a) if f.name not in ("agent_id", "name", "team"))
+    cands = tuple((c.local_date, c.start_m, c.paid_minutes, c.break_m, c.start_local_min, c.intervals)
+                  for c in rm.candidates[aid])
+    wishes = tuple((w.local_date, w.shift_type, w.on, w.weight) for w in getattr(rm, "wishes", ()) if w.agent_id == aid)
+    return (own, cands, rm.contracts.get(aid), tuple(rm.dates.get(aid, ())), wishes,
+            tuple(sorted(rm.prev_dates.get(aid, ()))), tuple(sorted(rm.prev_starts.get(aid, {}).items())))
+
+
+def identical_agents(rm: RosterModel) -> list[list[str]]:
+    """Return the agents in groups of interchangeable ones (same skills, shifts, contract, wishes)."""
+    groups: dict[tuple, list[str]] = {}
+    for aid in sorted(rm.candidates):
+        groups.setdefault(_agent_key(rm, aid), []).append(aid)
+    return list(groups.values())
+
+
+def _flat(expr) -> tuple[list, list[int], int]:
+    """Return (variables, coefficients, constant) of a linear expression (a plain number is a constant)."""
+    if isinstance(expr, (int, float)):
+        return [], [], expr
+    flat = cp_model.FlatIntExpr(expr)
+    return list(flat.vars), list(flat.coeffs), flat.offset
+
+
+def _domain(values) -> tuple[float, float]:
+    lo, hi = values[0], values[len(values) - 1]  # the pybind11 wrapper's [-1] is not the last element
+    return (-INF if lo <= -INT_LIMIT else float(lo)), (INF if hi >= INT_LIMIT else float(hi))
+
+
+def _kind(ct) -> str | None:
+    """Return which constraint a ConstraintProto holds (protobuf message or the pybind11 wrapper)."""
+    if hasattr(ct, "WhichOneof"):
+        return ct.WhichOneof("constraint")
+    for kind in ("linear", "at_most_one", "exactly_one", "bool_or", "bool_and"):
+        if getattr(ct, f"has_{kind}")():
+            return kind
+    return None
+
+
+def _submodel(rm: RosterModel, aids: list[str]) -> RosterModel:
+    """Return a fresh model holding only the given agents' candidate shifts (no rules yet)."""
+    sub = RosterModel(cp_model.CpModel(), rm.config, rm.week, {a: rm.agents[a] for a in aids}, rm.grid,
+                      {a: rm.candidates[a] for a in aids}, {a: rm.dates[a] for a in aids})
+    sub.prev_dates = {a: rm.prev_dates.get(a, set()) for a in aids}
+    sub.prev_starts = {a: rm.prev_starts[a] for a in aids if a in rm.prev_starts}
+    sub.contracts = {a: rm.contracts[a] for a in aids}
+    sub.previous_given = getattr(rm, "previous_given", False)
+    sub.wishes = [w for w in getattr(rm, "wishes", ()) if w.agent_id in sub.agents]
+    for a in aids:
+        for i, c in enumerate(rm.candidates[a]):
+            sub.x[a, i] = sub.model.new_bool_var(f"shift[{a},{i}]")
+            sub.by_day.setdefault((a, c.local_date), []).append(i)
+    return sub
+
+
+def _agent_model(rm: RosterModel, aid: str, hard: bool = True) -> tuple[RosterModel, dict[str, list]]:
+    """Return the agent's own model (with its hard rules unless `hard` is False), and its soft terms per family."""
+    sub = _submodel(rm, [aid])
+    if hard:
+        rules.add_hard_rules(sub)
+    families: dict[str, list] = {}
+    for name in AGENT_SOFT_RULES:
+        rule = getattr(rules, name, None)
+        if rule is None:
+            continue
+        before = len(sub.penalties)
+        rule(sub)
+        families[name.removeprefix("penalise_")] = sub.penalties[before:]
+    return sub, families
+
+
+def _add_agent_rows(lp: _Lp, sub: RosterModel, families: dict[str, list], n: int) -> dict[int, int]:
+    """Add n identical agents' rows (scaled by n) from the agent's CP-SAT model; return var index -> column."""
+    proto = sub.model.proto
+    col = {}
+    for j, v in enumerate(proto.variables):
+        lo, hi = _domain(v.domain)
+        col[j] = lp.var(n * lo, n * hi)
+
+    def lits(refs) -> tuple[list[int], list[float], int]:
+        cols, coefs, negated = [], [], 0
+        for r in refs:
+            if r >= 0:
+                cols.append(col[r])
+                coefs.append(1.0)
+            else:
+                cols.append(col[-r - 1])
+                coefs.append(-1.0)
+                negated += 1
+        return cols, coefs, negated
+
+    for ct in proto.constraints:
+        if len(ct.enforcement_literal):
+            continue  # conditional rules are dropped: a relaxation
+        kind = _kind(ct)
+        if kind == "linear":
+            lo, hi = _domain(ct.linear.domain)
+            lp.row(n * lo, n * hi, [col[j] for j in ct.linear.vars], [float(c) for c in ct.linear.coeffs])
+        elif kind in ("at_most_one", "exactly_one", "bool_or"):
+            cols, coefs, negated = lits(getattr(ct, kind).literals)
+            lo = n * (1 - negated) if kind != "at_most_one" else -INF
+            hi = n * (1 - negated) if kind != "bool_or" else INF
+            lp.row(lo, hi, cols, coefs)
+        elif kind == "bool_and":
+            for r in ct.bool_and.literals:
+                c = col[r if r >= 0 else -r - 1]
+                value = float(n) if r >= 0 else 0.0
+                lp.lb[c], lp.ub[c] = value, value
+    for family, terms in families.items():
+        for coef, expr in terms:
+            variables, coeffs, constant = _flat(expr)
+            for v, c in zip(variables, coeffs):
+                lp.cost(family, col[v.index], coef * c)
+            lp.offsets[family] += coef * constant * n
+    return col
+
+
+def _shift_shape(rm: RosterModel, cache: dict, c) -> tuple[tuple[int, ...], list[tuple[int, ...]]]:
+    """Return the intervals a shift spans (no break) and, per allowed break position, those the break takes off.
+
+    Every position the rules allow is listed, whatever break the candidate itself carries;
+    a candidate without a break covers exactly its own intervals.
+    """
+    if c.break_m is None:
+        return c.intervals, [()]
+    key = (c.start_m, c.paid_minutes)
+    if key not in cache:
+        cfg, n_t = rm.config, len(rm.grid)
+        im, brk = cfg.team.interval_minutes, cfg.rules.break_minutes
+        base = worked_intervals(c.start_m, c.end_m, None, brk, im, n_t)
+        positions = break_positions(c.start_m, c.paid_minutes, cfg, "all")
+        if len(positions) <= 1:
+            off = [tuple(sorted(set(base) - set(c.intervals)))]
+        else:
+            off = [tuple(sorted(set(base) - set(worked_intervals(c.start_m, c.end_m, p, brk, im, n_t))))
+                   for p in positions]
+        cache[key] = (base, off)
+    return cache[key]
+
+
+def _add_coverage(lp: _Lp, rm: RosterModel, supply: dict[tuple, list[tuple[int, float]]]) -> None:
+    """Add coverage per skill profile and queue: allocation, convex shortfall pieces and surplus."""
+    w = rm.config.rules.weights
+    covered: dict[tuple, list[tuple[int, float]]] = defaultdict(list)
+    for (prof, t), terms in supply.items():
+        if len(prof) == 1:
+            covered[prof[0], t].extend(terms)
+            continue
+        cols, coefs = [c for c, _ in terms], [-k for _, k in terms]
+        for q in prof:
+            a = lp.var()
+            covered[q, t].append((a, 1.0))
+            cols.append(a)
+            coefs.append(1.0)
+        lp.row(0.0, 0.0, cols, coefs)
+    surplus_cost = rm.cost(w.surplus)
+    for q, t in sorted(set(covered) | set(rm.need)):
+        need = rm.need.get((q, t), 0)
+        terms = covered.get((q, t), [])
+        prio = rm.config.channels[q[0]].priority if q[0] in rm.config.channels else 1.0
+        if need <= 0:
+            for c, k in terms:
+                lp.cost("surplus", c, surplus_cost * k)
+            continue
+        unit = [rm.cost(w.shortfall * prio * k) for k in range(1, min(need, 3) + 1)]
+        if not terms:
+            lp.offsets["shortfall"] += sum(unit) + (rm.cost(w.shortfall * prio * 4) * (need - 3) if need > 3 else 0)
+            continue
+        cols, coefs = [c for c, _ in terms], [k for _, k in terms]
+        for cost in unit:
+            s = lp.var(0.0, 1.0)
+            lp.cost("shortfall", s, cost)
+            cols.append(s)
+            coefs.append(1.0)
+        if need > 3:
+            s = lp.var(0.0, float(need - 3))
+            lp.cost("shortfall", s, rm.cost(w.shortfall * prio * 4))
+            cols.append(s)
+            coefs.append(1.0)
+        s = lp.var()
+        lp.cost("surplus", s, surplus_cost)
+        cols.append(s)
+        coefs.append(-1.0)
+        lp.row(float(need), float(need), cols, coefs)
+
+
+def build_lp(rm: RosterModel) -> tuple[_Lp, int]:
+    """Return the LP relaxation of the week's roster problem and the number of agent groups."""
+    lp = _Lp()
+    supply: dict[tuple, list[tuple[int, float]]] = defaultdict(list)
+    shapes: dict = {}
+    groups = identical_agents(rm)
+    for aids in groups:
+        rep, n = aids[0], len(aids)
+        sub, families = _agent_model(rm, rep)
+        col = _add_agent_rows(lp, sub, families, n)
+        prof = rm.agents[rep].skill_profile
+        for i, c in enumerate(rm.candidates[rep]):
+            x = col[sub.x[rep, i].index]
+            base, off = _shift_shape(rm, shapes, c)
+            if len(off) == 1:
+                for t in sorted(set(base) - set(off[0])):
+                    supply[prof, t].append((x, 1.0))
+                continue
+            for t in base:
+                supply[prof, t].append((x, 1.0))
+            link_cols, link_coefs = [x], [1.0]
+            for taken in off:
+                b = lp.var(0.0, float(n))
+                link_cols.append(b)
+                link_coefs.append(-1.0)
+                for t in taken:
+                    supply[prof, t].append((b, -1.0))
+            lp.row(0.0, 0.0, link_cols, link_coefs)
+    _add_coverage(lp, rm, supply)
+    return lp, len(groups)
+
+
+def lp_bound(rm: RosterModel, time_limit_s: float = 30.0) -> RosterBound:
+    """Return the LP bound of the week's roster objective (objective points), or no bound on a time-out.
+
+    `rm` is the week's model (its candidate shifts, contracts and demand; its CP-SAT
+    constraints are not read): break positions are widened to every allowed one.
+    """
+    started = _time.perf_counter()
+    lp, groups = build_lp(rm)
+    left = time_limit_s - (_time.perf_counter() - started)
+    if left <= 0:
+        return RosterBound(float("nan"), "TIME_LIMIT", _time.perf_counter() - started, {}, groups,
+                           len(lp.lb), len(lp.rows))
+    response = linear_solver_pb2.MPSolutionResponse()
+    pywraplp.Solver.SolveWithProto(lp.request(left), response)
+    seconds = _time.perf_counter() - started
+    status = linear_solver_pb2.MPSolverResponseStatus.Name(response.status).removeprefix("MPSOLVER_")
+    if response.status != linear_solver_pb2.MPSOLVER_OPTIMAL:
+        status = "TIME_LIMIT" if status in ("NOT_SOLVED", "FEASIBLE") and seconds >= time_limit_s * 0.95 else status
+        return RosterBound(float("nan"), status, seconds, {}, groups, len(lp.lb), len(lp.rows))
+    units = response.objective_value
+    units = math.ceil(units - TOLERANCE * max(1.0, abs(units)))  # the objective is integral in solver units
+    terms = {f: v / COST_SCALE for f, v in lp.family_values(list(response.variable_value)).items()}
+    return RosterBound(max(0.0, units) / COST_SCALE, "OPTIMAL", seconds, terms, groups, len(lp.lb), len(lp.rows))
+
+
+
+# --- the Lagrangian bound -------------------------------------------------------------------------
+
+NEG = -1e30  # "no such week" in the agents' dynamic programme
+DEFLECTION = 0.7  # share of the previous direction kept in the next (deflected subgradient)
+STALL_ITERATIONS = 25  # iterations without a better bound before the step shrinks
+STEP_SHRINK = 0.7
+MIN_STEP = 1e-6  # the ascent stops when its step factor has shrunk below this
+LAGRANGE_UNITS_PER_SECOND = 8.0e7  # array cells per second the ascent plans with (1.1-1.6e8 measured, 2 shared cores)
+
+
+def _runs(intervals) -> list[tuple[int, int]]:
+    """Return interval indices as maximal runs [lo, hi) of consecutive ones (a shift across the grid's end: two)."""
+    out: list[tuple[int, int]] = []
+    for t in sorted(intervals):
+        if out and out[-1][1] == t:
+            out[-1] = (out[-1][0], t + 1)
+        else:
+            out.append((t, t + 1))
+    return out
+
+
+def _padded(spans: list[list[tuple[int, int]]], row: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ragged [lo, hi) spans per candidate as 2-D arrays offset by the candidate's `row`, and the padding."""
+    width = max([len(x) for x in spans] + [1])
+    lo = np.repeat(row[:, None], width, axis=1)
+    hi = lo.copy()
+    pad = np.ones(lo.shape, dtype=bool)
+    owner = np.repeat(np.arange(len(spans)), [len(x) for x in spans])
+    slot = np.concatenate([np.arange(len(x)) for x in spans]) if spans else np.array([], dtype=np.int64)
+    flat = [span for x in spans for span in x]
+    if flat:
+        lo[owner, slot] += np.array([a for a, _ in flat], dtype=np.int64)
+        hi[owner, slot] += np.array([b for _, b in flat], dtype=np.int64)
+        pad[owner, slot] = False
+    return lo, hi, pad
+
+
+def _linear_shift_costs(rm: RosterModel, aids: list[str]) -> dict[str, tuple[list[float], float]]:
+    """Return per agent the soft-rule cost of each candidate shift that is linear in its own shifts, and a constant.
+
+    Read from the agents' own soft rules (LINEAR_SOFT_RULES); terms with auxiliary
+    variables are left out: they are >= 0, so leaving them out keeps the bound valid.
+    """
+    sub = _submodel(rm, aids)
+    for name in LINEAR_SOFT_RULES:
+        rule = getattr(rules, name, None)
+        if rule is not None:
+            rule(sub)
+    owner = {v.index: (a, i) for (a, i), v in sub.x.items()}
+    out = {a: ([0.0] * len(rm.candidates[a]), 0.0) for a in aids}
+    for coef, expr in sub.penalties:
+        variables, coeffs, offset = _flat(expr)
+        who = {owner[v.index][0] if v.index in owner else None for v in variables}
+        if len(who) != 1 or None in who:
+            continue  # a constant (whose agent is unknown here) or a term with auxiliary variables
+        a = who.pop()
+        costs, constant = out[a]
+        for v, c in zip(variables, coeffs):
+            costs[owner[v.index][1]] += coef * c
+        out[a] = (costs, constant + coef * offset)
+    return out
+
+
+class LagrangianDual:
+    """The roster problem with coverage's link between agents and queues priced, not enforced.
+
+    Every agent working interval t earns the price of its skill profile at t; every queue
+    buys its coverage from the cheapest profile that can serve it, up to the agents there
+    are, and pays its shortfall and surplus. Without the link, each agent's best week is a
+    small exact problem (dynamic programming over its local days: one shift a day, the
+    contract's days and hours, the best break position, soft costs linear in its shifts)
+    and each queue's choice is a convex one in one number. Their sum, L(prices), is a
+    lower bound on every roster for any prices (weak duality); its maximum is at least
+    the LP bound. Rules left out (rest, consecutive days, ...) only widen the agents'
+    choice, so the bound stays valid.
+    """
+
+    def __init__(self, rm: RosterModel):
+        self.rm = rm
+        groups = identical_agents(rm)
+        self.profiles = sorted({rm.agents[a[0]].skill_profile for a in groups})
+        pidx = {p: i for i, p in enumerate(self.profiles)}
+        self.T = T = len(rm.grid)
+        P = len(self.profiles)
+        lengths = sorted({c.paid_minutes for cs in rm.candidates.values() for c in cs})
+        self.unit = unit = math.gcd(*lengths) if lengths else 60
+        self.steps = [m // unit for m in lengths]
+        lidx = {m: i for i, m in enumerate(lengths)}
+        self.G = G = len(groups)
+        self.D = D = max([len(rm.dates[a[0]]) for a in groups] + [1])
+        self.NL = NL = max(1, len(lengths))
+        self.n = np.array([len(a) for a in groups], dtype=float)
+        self.days = np.full(G, -1)
+        self.lo_min = np.zeros(G)
+        self.hi_min = np.zeros(G)
+        self.constant = 0.0
+        cand_p, cand_key, cand_cost, base_spans, off_spans = [], [], [], [], []
+        shapes: dict = {}
+        linear = _linear_shift_costs(rm, [a[0] for a in groups])
+        for g, aids in enumerate(groups):
+            rep = aids[0]
+            contract = rm.contracts[rep]
+            self.days[g] = -1 if contract.days is None else contract.days
+            self.lo_min[g], self.hi_min[g] = contract.min_minutes, contract.max_minutes
+            day_of = {d: i for i, d in enumerate(rm.dates[rep])}
+            p = pidx[rm.agents[rep].skill_profile]
+            costs, constant = linear[rep]
+            self.constant += constant * len(aids)
+            for c, cost in zip(rm.candidates[rep], costs):
+                base, offs = _shift_shape(rm, shapes, c)
+                cand_p.append(p)
+                cand_key.append((g * D + day_of[c.local_date]) * NL + lidx[c.paid_minutes])
+                cand_cost.append(cost)
+                base_spans.append(_runs(base))
+                spans = [_runs(off) for off in offs]
+                if any(len(x) > 1 for x in spans):
+                    raise ValueError(f"agent {rep}: a break takes off intervals that are not consecutive")
+                off_spans.append([x[0] if x else (0, 0) for x in spans])
+        self.cand_p = np.array(cand_p, dtype=np.int64)
+        row = self.cand_p * (T + 1)  # each profile's row in the cumulative prices
+        self.base_lo, self.base_hi, self.base_pad = _padded(base_spans, row)
+        self.cand_cost = np.array(cand_cost, dtype=float)
+        # break positions (padding: an empty span, never the cheapest)
+        self.off_lo, self.off_hi, self.pad = _padded(off_spans, row)
+        key = np.array(cand_key, dtype=np.int64)
+        self.order = np.argsort(key, kind="stable")
+        sorted_key = key[self.order]
+        new_key = np.r_[True, sorted_key[1:] != sorted_key[:-1]] if len(key) else np.array([], dtype=bool)
+        self.seg_start = np.flatnonzero(new_key)
+        self.seg_key = sorted_key[self.seg_start]
+        self.seg_of = np.repeat(np.arange(len(self.seg_start)), np.diff(np.append(self.seg_start, len(key))))
+        # where each profile can work at all, and the queues' side
+        possible = np.zeros(P * (T + 1))
+        np.add.at(possible, self.base_lo[~self.base_pad], 1)
+        np.add.at(possible, self.base_hi[~self.base_pad], -1)
+        self.possible = np.cumsum(possible.reshape(P, T + 1), axis=1)[:, :T] > 0
+        self.queues = sorted({q for p in self.profiles for q in p} | {q for q, _ in rm.need})
+        self.members = [np.array([pidx[p] for p in self.profiles if q in p], dtype=np.int64) for q in self.queues]
+        agents_of = np.zeros(P)
+        np.add.at(agents_of, np.array([pidx[rm.agents[a[0]].skill_profile] for a in groups]), self.n)
+        Q = len(self.queues)
+        self.need = np.zeros((Q, T), dtype=np.int64)
+        qidx = {q: i for i, q in enumerate(self.queues)}
+        for (q, t), v in rm.need.items():
+            self.need[qidx[q], t] = v
+        cap = np.zeros((Q, T))
+        for qi, ms in enumerate(self.members):
+            if len(ms):
+                cap[qi] = (self.possible[ms] * agents_of[ms, None]).sum(axis=0)
+        # queues: shortfall pieces (the k-th agent short costs k x weight, 4+ flat) and surplus
+        w = rm.config.rules.weights
+        self.surplus_cost = float(rm.cost(w.surplus))
+        self.cap = cap
+        self.open = cap > 0
+        self.piece_cost = np.zeros((4, Q))
+        self.piece_width = np.zeros((4, Q, T))
+        for qi, q in enumerate(self.queues):
+            prio = rm.config.channels[q[0]].priority if q[0] in rm.config.channels else 1.0
+            self.piece_cost[:, qi] = [rm.cost(w.shortfall * prio * k) for k in range(1, 5)]
+            need = self.need[qi]
+            for k in range(3):
+                self.piece_width[k, qi] = need > k
+            self.piece_width[3, qi] = np.maximum(0, need - 3)
+        full_short = (self.piece_cost[..., None] * self.piece_width).sum(axis=0)
+        self.closed_cost = float(np.where(self.open, 0.0, full_short).sum())  # nobody can serve: all short
+        # an optimal price lies in [-surplus cost, cost of the queue's last shortfall piece] (need 0: -surplus cost)
+        top = np.take_along_axis(self.piece_cost[:, :, None].repeat(T, axis=2),
+                                 np.clip(self.need, 1, 4)[None] - 1, axis=0)[0]
+        self.price_lo = np.full((Q, T), -self.surplus_cost)
+        self.price_hi = np.where(self.need > 0, top, -self.surplus_cost)
+        width = max([len(p) for p in self.profiles] + [1])
+        self.prof_queues = np.full((P, width), Q, dtype=np.int64)
+        for pi, prof in enumerate(self.profiles):
+            self.prof_queues[pi, :len(prof)] = [qidx[q] for q in prof]
+        # the agents' dynamic programme: state (days worked k, hours beyond k shortest shifts h), in `unit`s
+        self.K = int(max(self.days.max() + 1 if G else 1, D + 1))
+        self.low = min(self.steps) if self.steps else 0
+        self.extra = [step - self.low for step in self.steps]
+        self.H = max(self.extra + [0]) * (self.K - 1) + 1
+        self.feasible = self._final_states()
+        self.units = self.off_lo.size + self.base_lo.size + G * self.K * self.H * D * NL + Q * T * 8
+
+    def _final_states(self) -> np.ndarray:
+        ks = np.arange(self.K)[None, :, None]
+        minutes = (np.arange(self.H)[None, None, :] + self.low * ks) * self.unit
+        days = self.days[:, None, None]
+        return ((minutes >= self.lo_min[:, None, None]) & (minutes <= self.hi_min[:, None, None])
+                & ((days < 0) | (ks == days)))
+
+    def initial_prices(self) -> np.ndarray:
+        """Return starting prices: minus the surplus cost everywhere (an agent-hour's worth where all is covered).
+
+        With these, every agent works its cheapest week and every hour beyond the need costs
+        its surplus: the bound starts at the surplus the contracts' minimum hours force.
+        """
+        return self.price_lo.copy()
+
+    def clip(self, prices: np.ndarray) -> np.ndarray:
+        """Return prices moved into the box that holds an optimal price vector (any price gives a bound)."""
+        return np.clip(prices, self.price_lo, self.price_hi)
+
+    def _agents(self, prices: np.ndarray) -> tuple[float, np.ndarray]:
+        """Return the sum over agents of min over weeks of (soft cost - prices earned), and the supply per profile x t."""
+        P, T, G, D, NL, K, H = len(self.profiles), self.T, self.G, self.D, self.NL, self.K, self.H
+        cum = np.zeros((P, T + 1))
+        np.cumsum(prices, axis=1, out=cum[:, 1:])
+        cum = cum.ravel()
+        off = np.where(self.pad, np.inf, cum[self.off_hi] - cum[self.off_lo])
+        spans = np.where(self.base_pad, 0.0, cum[self.base_hi] - cum[self.base_lo]).sum(axis=1)
+        earn = spans - off.min(axis=1) - self.cand_cost
+        earn_sorted = earn[self.order]
+        seg_best = np.maximum.reduceat(earn_sorted, self.seg_start) if len(earn) else earn
+        best = np.full(G * D * NL, NEG)
+        best[self.seg_key] = seg_best
+        best = best.reshape(G, D, NL)
+        week = np.full((G, K, H), NEG)
+        week[:, 0, 0] = 0.0
+        history = [week]
+        for d in range(D):
+            nxt = week.copy()
+            for length, extra in enumerate(self.extra):
+                if extra < H:
+                    np.maximum(nxt[:, 1:, extra:], week[:, :K - 1, :H - extra] + best[:, d, length][:, None, None],
+                               out=nxt[:, 1:, extra:])
+            week = nxt
+            history.append(week)
+        final = np.where(self.feasible, week, NEG).reshape(G, -1)
+        state = final.argmax(axis=1)
+        top = final[np.arange(G), state]
+        if (top <= NEG / 2).any():
+            raise ValueError("an agent has no week its contract allows")
+        # the weeks picked, day by day backwards (the same sums again, so equality is exact), and their supply
+        supply = np.zeros(P * (T + 1))
+        k, h = state // H, state % H
+        groups = np.arange(G)
+        n_sorted = len(earn_sorted)
+        first = n_sorted - np.maximum.reduceat(
+            np.where(earn_sorted >= seg_best[self.seg_of], n_sorted - np.arange(n_sorted), 0), self.seg_start)
+        picked_c, picked_n = [], []
+        for d in range(D - 1, -1, -1):
+            now, before = history[d + 1][groups, k, h], history[d]
+            length = np.full(G, -1)
+            for cand_len, extra in enumerate(self.extra):
+                ok = (length < 0) & (k > 0) & (h >= extra) & (before[groups, k - 1, np.maximum(h - extra, 0)]
+                                                                 + best[groups, d, cand_len] == now)
+                length = np.where(ok & (before[groups, k, h] != now), cand_len, length)
+            on = length >= 0
+            if on.any():
+                seg = np.searchsorted(self.seg_key, (groups[on] * D + d) * NL + length[on])
+                picked_c.append(self.order[first[seg]])
+                picked_n.append(self.n[on])
+                k = np.where(on, k - 1, k)
+                h = np.where(on, h - np.array(self.extra)[np.maximum(length, 0)], h)
+        if picked_c:
+            c = np.concatenate(picked_c)
+            n = np.concatenate(picked_n)
+            spans = ~self.base_pad[c]
+            many = np.broadcast_to(n[:, None], spans.shape)[spans]
+            np.add.at(supply, self.base_lo[c][spans], many)
+            np.add.at(supply, self.base_hi[c][spans], -many)
+            pos = off[c].argmin(axis=1)  # the break each picked shift takes: its cheapest position
+            np.add.at(supply, self.off_lo[c, pos], -n)
+            np.add.at(supply, self.off_hi[c, pos], n)
+        supply = np.cumsum(supply.reshape(P, T + 1), axis=1)[:, :T]
+        return float(-(self.n * top).sum() + self.constant), supply
+
+    def value(self, prices: np.ndarray) -> tuple[float, np.ndarray]:
+        """Return L(prices) in solver units and a supergradient; prices per queue x interval.
+
+        Each working agent serves its best-priced queue; each queue keeps its coverage
+        equation (coverage + shortfall - surplus = need) only through its price.
+        """
+        prices = np.where(self.open, prices, 0.0)
+        ext = np.vstack([prices, np.full((1, self.T), -np.inf)])
+        options = ext[self.prof_queues]  # profile x its queues x interval
+        choice = options.argmax(axis=1)
+        earn = np.take_along_axis(options, choice[:, None, :], axis=1)[:, 0, :]
+        earn = np.where(self.possible, earn, 0.0)
+        agents_side, supply = self._agents(earn)
+        cov = np.zeros((len(self.queues) + 1, self.T))
+        q_of = np.take_along_axis(self.prof_queues[:, :, None].repeat(self.T, axis=2), choice[:, None, :],
+                                  axis=1)[:, 0, :]
+        np.add.at(cov, (q_of, np.broadcast_to(np.arange(self.T), q_of.shape)), supply)
+        cov = cov[:-1]
+        # queues: pieces of shortfall taken where cheaper than the price, surplus where the price is below -its cost
+        taken = self.piece_cost[..., None] < prices[None]  # piece x queue x interval
+        short = (taken * self.piece_width).sum(axis=0)
+        queue_side = (prices * self.need + (np.minimum(0.0, self.piece_cost[..., None] - prices[None])
+                                             * self.piece_width).sum(axis=0)
+                      + self.cap * np.minimum(0.0, self.surplus_cost + prices))
+        surplus = np.where(self.surplus_cost + prices < 0, self.cap, 0.0)
+        value = agents_side + float(np.where(self.open, queue_side, 0.0).sum()) + self.closed_cost
+        grad = np.where(self.open, self.need - cov - short + surplus, 0.0)
+        return value, grad
+
+
+def lagrangian_bound(rm: RosterModel, time_limit_s: float = 10.0, *, upper: float | None = None,
+                     max_iterations: int | None = None, dual: LagrangianDual | None = None) -> RosterBound:
+    """Return the best Lagrangian bound (objective points) a deflected subgradient ascent finds in its budget.
+
+    upper: a known roster's objective (objective points), the ascent's target. The
+    iterations are planned from `time_limit_s` and the problem's size (reproducible);
+    the wall clock only stops a slow machine. Every iteration's value is a proven bound,
+    so running out of time gives a weaker bound, never a wrong one.
+    """
+    started = _time.perf_counter()
+    dual = LagrangianDual(rm) if dual is None else dual
+    # planned from the budget, not from time measured, so a machine gives the same bound each run
+    iterations = max(1, int(time_limit_s * LAGRANGE_UNITS_PER_SECOND / max(1, dual.units)))
+    if max_iterations is not None:
+        iterations = min(iterations, max_iterations)
+    deadline = started + 1.5 * time_limit_s
+    prices = dual.initial_prices()
+    best, direction, theta, stall, done, status = -math.inf, None, 1.0, 0, 0, "ITERATION_LIMIT"
+    goal_units = -math.inf if upper is None else upper * COST_SCALE
+    for done in range(1, iterations + 1):
+        value, grad = dual.value(prices)
+        # a price held at its box's edge cannot move outwards: that part of the supergradient is void
+        grad = np.where(((prices <= dual.price_lo) & (grad < 0)) | ((prices >= dual.price_hi) & (grad > 0)), 0.0, grad)
+        if best == -math.inf or value > best + 1e-9 * abs(best):
+            best, stall = value, 0
+        else:
+            stall += 1
+            if stall >= STALL_ITERATIONS:
+                theta, stall = theta * STEP_SHRINK, 0
+        if not grad.any():
+            status = "CONVERGED"  # a zero supergradient: these prices are optimal
+            break
+        if theta < MIN_STEP:
+            status = "STALLED"
+            break
+        if _time.perf_counter() > deadline:
+            status = "TIME_LIMIT"
+            break
+        direction = grad if direction is None else grad + DEFLECTION * direction
+        goal = max(goal_units, best + 0.02 * abs(best) + COST_SCALE)  # Polyak's step towards a target
+        prices = dual.clip(prices + theta * (goal - value) / float((direction * direction).sum()) * direction)
+    units = math.ceil(best - TOLERANCE * max(1.0, abs(best)))  # the objective is integral in solver units
+    return RosterBound(max(0, units) / COST_SCALE, status, _time.perf_counter() - started, groups=dual.G,
+                       iterations=done)
+
+
+def shortfall_cost(rm: RosterModel, q, need: int, short: int) -> int:
+    """Return the objective units of `short` agents missing on queue q (the k-th short costs k x weight, 4+ flat)."""
+    w = rm.config.rules.weights
+    prio = rm.config.channels[q[0]].priority if q[0] in rm.config.channels else 1.0
+    short = min(short, need)
+    return sum(rm.cost(w.shortfall * prio * min(k, 4)) for k in range(1, short + 1))
+
+
+def coverage_terms(rm: RosterModel, counts: dict[tuple, int]) -> dict[str, float]:
+    """Return the shortfall and surplus objective points of a coverage: agents per (queue, interval index)."""
+    short = surplus = 0
+    for q, t in set(counts) | set(rm.need):
+        need, cov = rm.need.get((q, t), 0), counts.get((q, t), 0)
+        short += shortfall_cost(rm, q, need, max(0, need - cov))
+        surplus += rm.cost(rm.config.rules.weights.surplus) * max(0, cov - need)
+    return {"shortfall": short / COST_SCALE, "surplus": surplus / COST_SCALE}
+
+
+def roster_terms(rm: RosterModel, chosen: dict[str, list[int]], counts: dict[tuple, int]) -> dict[str, float]:
+    """Return a roster's objective points per term family (shortfall, surplus, then one per soft rule).
+
+    chosen: candidate indices per agent in `rm`; counts: agents per (queue, interval index)
+    as allocated. The soft rules' auxiliary variables are minimised with the shifts fixed,
+    as the solver scores them; hard rules are not checked here (planner.roster.check does).
+    """
+    out: dict[str, float] = defaultdict(float)
+    out.update(coverage_terms(rm, counts))
+    sub = _submodel(rm, sorted(rm.candidates))
+    families = {}
+    for name in SOFT_RULES:
+        rule = getattr(rules, name, None)
+        if rule is not None:
+            before = len(sub.penalties)
+            rule(sub)
+            families[name.removeprefix("penalise_")] = sub.penalties[before:]
+    for aid, cands in rm.candidates.items():
+        picked = set(chosen.get(aid, ()))
+        for i in range(len(cands)):
+            sub.model.add(sub.x[aid, i] == int(i in picked))
+    sub.model.minimize(sum(c * e for terms in families.values() for c, e in terms))
+    solver = new_solver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 60.0
+    if solver.solve(sub.model) != cp_model.OPTIMAL:
+        raise ValueError("the roster's soft terms could not be scored")
+    for family, terms in families.items():
+        out[family] += sum(c * solver.value(e) for c, e in terms) / COST_SCALE
+    return dict(out)
