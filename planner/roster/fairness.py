@@ -12,6 +12,7 @@ this week (they have a candidate for it) are in the group.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 from collections.abc import Callable, Hashable
 
 from planner.roster.model import RosterModel
@@ -74,3 +75,41 @@ def penalise_unfair_weekends(rm: RosterModel) -> None:
 def penalise_unfair_late_shifts(rm: RosterModel) -> None:
     """Share late shifts: each beyond an agent's fair share among its team's peers (same night_ok) costs weights.fairness."""
     penalise_beyond_share(rm, is_late, lambda aid: (rm.agents[aid].team, rm.agents[aid].night_ok), "late")
+
+
+LATE_ALLOWANCE = 2  # late shifts a week an agent may work in the one-agent proxy below
+
+
+def penalise_full_weekend(rm: RosterModel) -> None:
+    """One-agent proxy of the weekend share: working both Saturday and Sunday costs weights.fairness.
+
+    For the best responses of the first roster (planner.roster.greedy), where an agent is
+    placed alone and a share relative to its peers cannot be stated; a fair first
+    roster lets the search start where the relative shares cost little.
+    """
+    weight = rm.config.rules.weights.fairness
+    if weight <= 0:
+        return
+    for aid, dates in rm.dates.items():
+        for d in (d for d in dates if d.weekday() == 5 and (aid, d) in rm.by_day):
+            sun = d + timedelta(days=1)
+            if (aid, sun) in rm.by_day:
+                z = rm.model.new_bool_var(f"full_weekend[{aid},{d}]")
+                rm.model.add(rm.work(aid, d) + rm.work(aid, sun) - 1 <= z)
+                rm.penalties.append((rm.cost(weight), z))
+
+
+def penalise_late_beyond_allowance(rm: RosterModel) -> None:
+    """One-agent proxy of the late-shift share: each late shift beyond LATE_ALLOWANCE a week costs weights.fairness."""
+    weight = rm.config.rules.weights.fairness
+    if weight <= 0:
+        return
+    for aid, cands in rm.candidates.items():
+        if rm.agents[aid].night_ok:
+            continue  # night specialists share among themselves
+        late = [i for i, c in enumerate(cands) if is_late(c)]
+        if len({cands[i].local_date for i in late}) <= LATE_ALLOWANCE:
+            continue
+        z = rm.model.new_int_var(0, 7, f"late_beyond_allowance[{aid}]")
+        rm.model.add(sum(rm.x[aid, i] for i in late) - LATE_ALLOWANCE <= z)
+        rm.penalties.append((rm.cost(weight), z))

@@ -70,7 +70,8 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
     and while the budget lasts, counted in deterministic time (time_budget_s x DTIME_PER_SECOND),
     unless `stop` (a planner.roster.interrupt.StopFlag) says the user pressed Ctrl-C.
     """
-    # fair shares compare agents with each other, so they have no place in one agent's best response
+    # fair shares compare agents with each other: one agent's best response uses their one-agent proxies
+    from planner.roster.fairness import penalise_full_weekend, penalise_late_beyond_allowance
     from planner.roster.rules import (add_hard_rules, penalise_preferred_start, penalise_split_days_off,
                                       penalise_unmet_wishes)
 
@@ -97,7 +98,8 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
             if aid not in subs:
                 sub = agent_submodel(rm, aid)
                 add_hard_rules(sub)
-                for rule in (penalise_split_days_off, penalise_preferred_start, penalise_unmet_wishes):
+                for rule in (penalise_split_days_off, penalise_preferred_start, penalise_unmet_wishes,
+                             penalise_full_weekend, penalise_late_beyond_allowance):
                     rule(sub)
                 subs[aid] = (sub, sum(c * e for c, e in sub.penalties if c))
             sub, wishes = subs[aid]
