@@ -9,13 +9,15 @@ independent penalty calculator, which must agree with the solver's objective.
     /tmp/venv/bin/python bench/curtois.py 4-12 --time-limit 300
 
 Prints: instance, size (days x staff x shift types), our objective, independent penalty,
-best known, gap to best known (%), proven bound, wall time (s), status, hard violations.
+best known, gap to best known (%), proven bound, wall time (s), status, hard violations;
+progress lines (objective, bound, gap, time) go to stderr unless --quiet.
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import sys
+import time
 from pathlib import Path
 
 from planner.errors import PlannerError
@@ -41,6 +43,10 @@ def best_known(folder: Path) -> dict[str, int]:
         return {r["instance"]: int(r["best_known_2014"]) for r in csv.DictReader(fh) if r["best_known_2014"]}
 
 
+def _progress(line: str) -> None:
+    print(f"  {line}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("instances", nargs="+", help="instance numbers or ranges, e.g. 1 2 3 or 4-12")
@@ -48,13 +54,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"benchmark data not found at {args.data}", file=sys.stderr)
         return 2
     best = best_known(args.data)
     header = f"{'instance':<11}{'size':>12}{'ours':>8}{'penalty':>9}{'best':>7}{'gap%':>8}{'bound':>8}{'time_s':>8}  status"
-    print(f"time limit {args.time_limit:g} s, {args.workers} workers, seed {args.seed}")
+    print(f"time limit {args.time_limit:g} s, {args.workers} workers, seed {args.seed}; "
+          f"started {time.strftime('%Y-%m-%d %H:%M:%S')}")
     print(header)
     for n in _numbers(args.instances):
         name = f"Instance{n}"
@@ -62,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         size = f"{inst.horizon_days}x{len(inst.staff)}x{len(inst.shifts)}"
         ref = best.get(name)
         try:
-            out = solve_instance(inst, args.time_limit, args.workers, args.seed)
+            out = solve_instance(inst, args.time_limit, args.workers, args.seed,
+                                 progress=None if args.quiet else _progress)
         except PlannerError as exc:
             print(f"{name:<11}{size:>12}{'-':>8}{'-':>9}{ref if ref is not None else '-':>7}{'-':>8}{'-':>8}"
                   f"{args.time_limit:>8.0f}  {exc}", flush=True)
@@ -73,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         note += f"  {len(pb.hard_violations)} HARD VIOLATIONS" if pb.hard_violations else ""
         print(f"{name:<11}{size:>12}{out.objective:>8}{pb.total:>9}{ref if ref is not None else '-':>7}{gap:>8}"
               f"{out.bound:>8}{out.wall_s:>8.1f}  {out.status}{note}", flush=True)
+    print(f"finished {time.strftime('%Y-%m-%d %H:%M:%S')}")
     return 0
 
 

@@ -8,6 +8,7 @@ The last section tests the benchmark's rules as planner's own weekly-roster rule
 from __future__ import annotations
 
 import itertools
+import random
 import sys
 from datetime import date, time
 from pathlib import Path
@@ -18,11 +19,17 @@ import pytest
 from planner.config import ShiftTypeConfig, config_from_dict
 from planner.errors import ConfigError, InfeasibleRosterError, InputError, PlannerError
 from planner.roster.curtois import (
+    NEIGHBOURHOODS,
     Cover,
     Instance,
     Request,
     ShiftType,
     Staff,
+    _marginal_instance,
+    first_roster,
+    improve_roster,
+    model_objective,
+    neighbourhood,
     penalty,
     read_instance,
     solve_instance,
@@ -235,17 +242,7 @@ def _brute_force_optimum(inst: Instance) -> int:
 
 
 def test_cp_sat_matches_brute_force_on_a_tiny_instance():
-    inst = Instance(
-        name="tiny", horizon_days=7, shifts=SHIFTS,
-        staff=(_staff("A", max_shifts={"E": 7, "L": 1}, max_total_minutes=2500, min_total_minutes=1400,
-                      max_consecutive_shifts=3, min_consecutive_shifts=2, min_consecutive_days_off=2,
-                      max_weekends=0, days_off=frozenset({2})),
-               _staff("B", max_shifts={"E": 0, "L": 7}, max_total_minutes=3000, min_total_minutes=1200,
-                      max_consecutive_shifts=2, min_consecutive_shifts=2, min_consecutive_days_off=2,
-                      max_weekends=1)),
-        on_requests=(Request("A", 6, "E", 5), Request("B", 1, "L", 2), Request("A", 4, "L", 3)),
-        off_requests=(Request("B", 3, "L", 4), Request("A", 0, "E", 1)),
-        cover=tuple(Cover(d, s, 1, 10 + d, 1 + d % 3) for d in range(7) for s in ("E", "L")))
+    inst = _tiny()
     expected = _brute_force_optimum(inst)
     out = solve_instance(inst, time_limit_s=10, workers=1, seed=0)
     assert out.status == "OPTIMAL" and out.objective == expected == out.bound
@@ -256,10 +253,100 @@ def test_cp_sat_matches_brute_force_on_a_tiny_instance():
 @needs_data
 def test_instance1_reaches_its_published_optimum_607():
     inst = read_instance(DATA / "Instance1.txt")
-    assignment, objective, bound, status = solve_instance(inst, time_limit_s=20, workers=2, seed=0)
+    lines: list[str] = []
+    assignment, objective, bound, status = solve_instance(inst, time_limit_s=20, workers=2, seed=0,
+                                                          progress=lines.append)
     got = penalty(inst, assignment)
     assert (objective, bound, status) == (607, 607, "OPTIMAL")
     assert got.total == 607 and got.hard_violations == ()
+    assert lines and lines[-1].startswith("Instance1: objective 607, bound ")
+
+
+# ----------------------------------------------------------------------------- first roster and LNS
+
+def _tiny() -> Instance:
+    return Instance(
+        name="tiny", horizon_days=7, shifts=SHIFTS,
+        staff=(_staff("A", max_shifts={"E": 7, "L": 1}, max_total_minutes=2500, min_total_minutes=1400,
+                      max_consecutive_shifts=3, min_consecutive_shifts=2, min_consecutive_days_off=2,
+                      max_weekends=0, days_off=frozenset({2})),
+               _staff("B", max_shifts={"E": 0, "L": 7}, max_total_minutes=3000, min_total_minutes=1200,
+                      max_consecutive_shifts=2, min_consecutive_shifts=2, min_consecutive_days_off=2,
+                      max_weekends=1)),
+        on_requests=(Request("A", 6, "E", 5), Request("B", 1, "L", 2), Request("A", 4, "L", 3)),
+        off_requests=(Request("B", 3, "L", 4), Request("A", 0, "E", 1)),
+        cover=tuple(Cover(d, s, 1, 10 + d, 1 + d % 3) for d in range(7) for s in ("E", "L")))
+
+
+def test_marginal_instance_prices_a_row_like_the_whole_roster_up_to_a_constant():
+    # every feasible row of A, with B's row fixed: whole objective minus A's marginal cost is constant
+    inst = _tiny()
+    b_row = _row("B", "-LL--LL")
+    assert penalty(Instance("b", 7, SHIFTS, (inst.staff[1],)), b_row).feasible
+    sub = _marginal_instance(inst, inst.staff[0], {(d, "L"): 1 for d in (1, 2, 5, 6)})
+    gaps = set()
+    for r in itertools.product([None, "E", "L"], repeat=7):
+        a_row = {("A", d): s for d, s in enumerate(r)}
+        if penalty(sub, a_row).feasible:
+            gaps.add(penalty(inst, {**a_row, **b_row}).total - penalty(sub, a_row).total)
+    assert len(gaps) == 1
+
+
+def test_first_roster_is_feasible_and_scored_alike_by_model_and_penalty():
+    inst = _tiny()
+    roster = first_roster(inst, seed=0)
+    got = penalty(inst, roster)
+    assert got.feasible and model_objective(inst, roster) == got.total >= _brute_force_optimum(inst)
+
+
+def test_first_roster_names_the_employee_whose_rules_admit_no_row():
+    inst = _tiny()
+    impossible = _staff("C", max_total_minutes=400, min_total_minutes=480)   # no row of 0 or 480+ minutes fits
+    with pytest.raises(InfeasibleRosterError, match="employee C"):
+        first_roster(Instance("x", 7, SHIFTS, inst.staff + (impossible,), cover=inst.cover))
+
+
+@pytest.mark.parametrize("kind", NEIGHBOURHOODS)
+def test_neighbourhoods_free_whole_rows_or_a_window_of_days(kind):
+    inst = read_instance(DATA / "Instance4.txt") if DATA.is_dir() else _tiny()
+    roster = first_roster(inst, sweeps=1)
+    staff_pen = {p.staff_id: 0 for p in inst.staff}
+    day_pen = {d: (1000 if d == 3 else 0) for d in range(inst.horizon_days)}
+    free = neighbourhood(inst, kind, 0.3, random.Random(1), roster, staff_pen, day_pen)
+    people = {s for s, _ in free}
+    days = sorted({d for _, d in free})
+    assert free and all((s, d) in free for s in people for d in days)     # a rectangle of cells
+    assert days == list(range(days[0], days[-1] + 1))                      # consecutive days
+    if kind in ("staff", "rescue"):
+        assert len(days) == inst.horizon_days
+    if kind == "cover":   # everybody, on a window around the one day whose cover is off
+        assert people == {p.staff_id for p in inst.staff} and 3 in days
+
+
+@needs_data
+def test_lns_same_seed_same_roster_and_objective_is_the_penalty():
+    inst = read_instance(DATA / "Instance4.txt")
+    start = first_roster(inst, seed=0, sweeps=1)
+    start_objective = model_objective(inst, start)
+    runs = [improve_roster(inst, start, start_objective, dtime_budget=0.4, streams=2, seed=5) for _ in range(2)]
+    (roster, objective), again = runs
+    assert again == (roster, objective)
+    got = penalty(inst, roster)
+    assert got.feasible and got.total == objective == model_objective(inst, roster)
+    assert objective < start_objective
+    other, _ = improve_roster(inst, start, start_objective, dtime_budget=0.4, streams=2, seed=6)
+    assert other != roster    # the seed matters: otherwise the check above proves nothing
+
+
+@needs_data
+def test_solve_instance_same_seed_same_roster():
+    inst = read_instance(DATA / "Instance4.txt")
+    # tiny deterministic budgets (0.04 x 15 s) end every phase long before the 15 s wall-clock guard
+    outs = [solve_instance(inst, time_limit_s=15, workers=2, seed=1, dtime_per_second=0.04) for _ in range(2)]
+    assert outs[0].assignment == outs[1].assignment and outs[0].objective == outs[1].objective
+    assert outs[0].wall_s < 15 and outs[0].status == "FEASIBLE"
+    assert penalty(inst, outs[0].assignment).total == outs[0].objective
+    assert outs[0].bound <= 1716 <= outs[0].objective   # best known 1716 (Curtois & Qu 2014 table)
 
 
 # ----------------------------------------------------------------------------- planner's own rules

@@ -14,7 +14,10 @@ shift-off requests, and per day and shift type weight_under x shortfall plus
 weight_over x surplus of cover.
 
 `penalty` scores any roster from these definitions with plain Python; `solve_instance`
-builds its own CP-SAT model; neither uses the other.
+builds its own CP-SAT model; neither uses the other. The search: a first roster built
+employee by employee (every hard rule concerns one employee), then large-neighbourhood
+search (re-solve the model with all but some employees' days fixed), beside one CP-SAT
+worker on the full model that proves small instances optimal and gives the lower bound.
 
 How the rules map onto planner's weekly roster (planner.toml [rules], agents.csv):
 forbidden successions -> rules.shift_types + rules.forbidden_successions; per-type
@@ -27,8 +30,11 @@ and days off, per-agent type maxima, shift-type wishes and duty cover per day an
 from __future__ import annotations
 
 import math
+import random
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -378,21 +384,6 @@ def penalty(instance: Instance, assignment: Assignment) -> PenaltyBreakdown:
 
 # ----------------------------------------------------------------------------- CP-SAT model
 
-@dataclass(frozen=True)
-class SolveOutcome:
-    """What `solve_instance` found: roster, objective, proven lower bound, status, seconds."""
-
-    assignment: dict[tuple[str, int], str | None]
-    objective: int
-    bound: int
-    status: str
-    wall_s: float
-
-    def __iter__(self):
-        """Unpack as (assignment, objective, bound, status)."""
-        return iter((self.assignment, self.objective, self.bound, self.status))
-
-
 def _forbid_short_blocks(model: cp_model.CpModel, flags: list, minimum: int) -> None:
     """Forbid blocks of true `flags` shorter than `minimum` that touch neither horizon edge.
 
@@ -473,46 +464,434 @@ def build_model(instance: Instance) -> tuple[cp_model.CpModel, dict[tuple[str, i
     return m, x
 
 
-_STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
-           cp_model.UNKNOWN: "UNKNOWN", cp_model.MODEL_INVALID: "MODEL_INVALID"}
+Roster = dict[tuple[str, int], "str | None"]
+Progress = Callable[[str], None]
+
+# CP-SAT deterministic time per wall-clock second of one worker on these models: measured
+# 0.2-0.3 with the two cores shared, up to ~0.7 on an idle one; budgets use the low figure
+# so that the deterministic limits, not the wall clock, end each phase (then the same seed
+# gives the same roster).
+DTIME_PER_SECOND = 0.25
+# share of the time limit for the proving phase (one "max_lp" worker on the full model; it
+# proves Instances 1-3 optimal in 0.5 / 2.8 / 3.5 s on one core)
+PROOF_SHARE = 0.25
+FIRST_SHARE = 0.05  # share of the time limit for improving sweeps of the first roster
+SUB_DTIME = 0.3  # deterministic time of one neighbourhood re-solve (doubled while the search is stuck)
+STALL = 20  # batches without improvement before re-solves get twice the time
+MAX_LEVEL = 4  # at most 2**4 x SUB_DTIME per re-solve
+NEIGHBOURHOODS = ("staff", "rescue", "cover", "block")
 
 
-# CP-SAT full-problem workers: "max_lp" (linearization level 2) moves the bound, "core"
-# (core-based search on the weighted cover/request terms) proves it; measured on Instances
-# 2 and 3: proven in 3.5 s and 7 s, against a bound stuck near 25 % with the default portfolio.
-DEFAULT_SUBSOLVERS = ("max_lp", "core")
+def _solver(workers: int, seed: int, dtime: float, deadline: float | None,
+            subsolvers: tuple[str, ...] = ()) -> cp_model.CpSolver:
+    """A CpSolver ended by a deterministic time limit; the wall clock only guards `deadline`."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = int(workers)
+    p.random_seed = int(seed)
+    p.max_deterministic_time = float(dtime)
+    p.max_time_in_seconds = 1e9 if deadline is None else max(0.05, deadline - time.perf_counter())
+    p.subsolvers.extend(subsolvers)
+    return solver
+
+
+def _fix(model: cp_model.CpModel, var: cp_model.IntVar, value: int) -> None:
+    """Fix a variable by shrinking its domain (presolve then drops it)."""
+    dom = model.proto.variables[var.Index()].domain
+    dom[0] = dom[1] = value
+
+
+# ----------------------------------------------------------------------------- part of the staff
+
+def _others_count(instance: Instance, roster: Mapping[tuple[str, int], str | None],
+                  excluded: set[str]) -> dict[tuple[int, str], int]:
+    """How many employees outside `excluded` work each (day, shift) in `roster`."""
+    n: dict[tuple[int, str], int] = {}
+    for p in instance.staff:
+        if p.staff_id not in excluded:
+            for d in range(instance.horizon_days):
+                if (s := roster.get((p.staff_id, d))) is not None:
+                    n[d, s] = n.get((d, s), 0) + 1
+    return n
+
+
+def _marginal_instance(instance: Instance, person: Staff, counts: Mapping[tuple[int, str], int]) -> Instance:
+    """One employee alone, each cover line rewritten to price what they add to the others' count.
+
+    With k others on a (day, shift) wanting r, one more person costs under x max(0, r - k - 1)
+    + over x max(0, k + 1 - r) against the same with nobody: the cover line with requirement
+    max(0, r - k), up to a constant that does not depend on this employee's row.
+    """
+    sid = person.staff_id
+    cover = tuple(Cover(c.day, c.shift_id, max(0, c.requirement - counts.get((c.day, c.shift_id), 0)),
+                        c.weight_under, c.weight_over) for c in instance.cover)
+    return Instance(instance.name, instance.horizon_days, instance.shifts, (person,),
+                    tuple(r for r in instance.on_requests if r.staff_id == sid),
+                    tuple(r for r in instance.off_requests if r.staff_id == sid), cover)
+
+
+def _light(solver: cp_model.CpSolver) -> cp_model.CpSolver:
+    """Settings for small (sub-)models: a light presolve and the full LP relaxation.
+
+    Measured on Instance8's neighbourhoods: they reach optimality about twice as fast as
+    with CP-SAT's defaults.
+    """
+    p = solver.parameters
+    p.max_presolve_iterations = 1
+    p.cp_model_probing_level = 0
+    p.symmetry_level = 0
+    p.linearization_level = 2
+    return solver
+
+
+def _best_row(instance: Instance, person: Staff, roster: Roster, seed: int, dtime: float,
+              deadline: float | None) -> tuple[dict[tuple[str, int], str | None], bool, float]:
+    """One employee's best row with everybody else as in `roster` (absent cells are days off).
+
+    The employee's current row is the hint. Returns the row, whether it is proven best
+    (then it is no worse than the current row), and the deterministic time spent.
+    """
+    sub = _marginal_instance(instance, person, _others_count(instance, roster, {person.staff_id}))
+    model, x = build_model(sub)
+    current = {(person.staff_id, d): roster.get((person.staff_id, d)) for d in range(instance.horizon_days)}
+    for (sid, d, s), var in x.items():
+        model.add_hint(var, int(current[sid, d] == s))
+    solver = _light(_solver(1, seed, dtime, deadline))
+    status = solver.solve(model)
+    if status == cp_model.INFEASIBLE:
+        raise InfeasibleRosterError(f"instance {instance.name}: the hard rules admit no roster "
+                                    f"for employee {person.staff_id}")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise PlannerError(f"instance {instance.name}: no row found for employee {person.staff_id} "
+                           "within the time limit")
+    row = dict.fromkeys(current)
+    for (sid, d, s), var in x.items():
+        if solver.value(var):
+            row[sid, d] = s
+    return row, status == cp_model.OPTIMAL, solver.deterministic_time
+
+
+def first_roster(instance: Instance, seed: int = 0, sweeps: int = 4, dtime_budget: float = math.inf,
+                 dtime_each: float = 2.0, deadline: float | None = None) -> Roster:
+    """A feasible roster built one employee at a time, each the best reply to the others.
+
+    The first sweep rosters each employee against those before; later sweeps give each
+    employee in turn their proven best row against all the others, while rows change and
+    the deterministic time spent stays within `dtime_budget`. Every hard rule concerns a
+    single employee, so a roster is feasible exactly when each row is; an employee whose
+    own rules admit no row makes the instance infeasible.
+    """
+    roster: Roster = {}
+    spent = 0.0
+    for sweep in range(max(1, sweeps)):
+        changed = False
+        for person in instance.staff:
+            if sweep > 0 and (spent >= dtime_budget or (deadline is not None and time.perf_counter() >= deadline)):
+                return roster
+            row, proven, dtime = _best_row(instance, person, roster, seed, dtime_each, deadline)
+            spent += dtime
+            if sweep == 0 or (proven and any(roster[k] != v for k, v in row.items())):
+                roster.update(row)
+                changed = True
+        if not changed:
+            break
+    return roster
+
+
+@dataclass
+class _Trial:
+    """One neighbourhood re-solved: the free cells' new values, the objective, completeness."""
+
+    kind: str
+    cells: dict[tuple[str, int], str | None] | None
+    objective: int | None
+    dtime: float
+    complete: bool
+
+
+class _FullModel:
+    """The model of an instance, built once, re-solved with all but some cells fixed."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self.model, self.x = build_model(instance)
+        self.index = {k: v.Index() for k, v in self.x.items()}
+
+    def roster(self, solver: cp_model.CpSolver) -> Roster:
+        """The roster in the solver's last solution."""
+        out: Roster = {(p.staff_id, d): None for p in self.instance.staff
+                       for d in range(self.instance.horizon_days)}
+        for (sid, d, s), var in self.x.items():
+            if solver.value(var):
+                out[sid, d] = s
+        return out
+
+    def resolve(self, roster: Roster, free: frozenset[tuple[str, int]], seed: int, dtime: float,
+                deadline: float | None, kind: str = "") -> _Trial:
+        """Re-solve with the cells outside `free` fixed to `roster`, the free ones hinted with it."""
+        sub = cp_model.CpModel()
+        proto = sub.proto
+        proto.copy_from(self.model.proto)
+        variables, hint = proto.variables, proto.solution_hint
+        keys = []
+        for key, i in self.index.items():
+            sid, d, s = key
+            value = int(roster.get((sid, d)) == s)
+            if (sid, d) in free:
+                hint.vars.append(i)
+                hint.values.append(value)
+                keys.append(key)
+            else:
+                dom = variables[i].domain
+                dom[0] = dom[1] = value
+        solver = _light(_solver(1, seed, dtime, deadline))
+        status = solver.solve(sub)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _Trial(kind, None, None, solver.deterministic_time, False)
+        cells: dict[tuple[str, int], str | None] = dict.fromkeys(free)
+        for sid, d, s in keys:
+            if solver.value(self.x[sid, d, s]):
+                cells[sid, d] = s
+        return _Trial(kind, cells, round(solver.objective_value), solver.deterministic_time,
+                      status == cp_model.OPTIMAL)
+
+
+def model_objective(instance: Instance, roster: Assignment) -> int:
+    """The objective of the CP-SAT model (`build_model`) with every cell fixed to `roster`.
+
+    Raises PlannerError when the roster breaks a hard rule of the model.
+    """
+    model, x = build_model(instance)
+    for (sid, d, s), var in x.items():
+        _fix(model, var, int(roster.get((sid, d)) == s))
+    solver = _solver(1, 0, 10.0, None)
+    if solver.solve(model) != cp_model.OPTIMAL:
+        raise PlannerError(f"instance {instance.name}: the roster breaks a hard rule of the model")
+    return round(solver.objective_value)
+
+
+# ----------------------------------------------------------------------------- neighbourhoods
+
+def _hot_spots(instance: Instance, roster: Roster) -> tuple[dict[str, int], dict[int, int]]:
+    """Penalty per employee (their unmet wishes) and per day (cover short or over)."""
+    staff = {p.staff_id: 0 for p in instance.staff}
+    for r in instance.on_requests:
+        if roster[r.staff_id, r.day] != r.shift_id:
+            staff[r.staff_id] += r.weight
+    for r in instance.off_requests:
+        if roster[r.staff_id, r.day] == r.shift_id:
+            staff[r.staff_id] += r.weight
+    n = _others_count(instance, roster, set())
+    days = {d: 0 for d in range(instance.horizon_days)}
+    for c in instance.cover:
+        k = n.get((c.day, c.shift_id), 0)
+        days[c.day] += c.weight_under * max(0, c.requirement - k) + c.weight_over * max(0, k - c.requirement)
+    return staff, days
+
+
+def _weighted(rng: random.Random, weights: Mapping, k: int) -> list:
+    """Draw k distinct keys, each with probability proportional to 1 + its weight."""
+    keys = list(weights)
+    w = [1.0 + weights[key] for key in keys]
+    out: list = []
+    for _ in range(min(k, len(keys))):
+        i = rng.choices(range(len(keys)), weights=w)[0]
+        out.append(keys.pop(i))
+        w.pop(i)
+    return out
+
+
+def neighbourhood(instance: Instance, kind: str, size: float, rng: random.Random, roster: Roster,
+                  staff_penalty: Mapping[str, int], day_penalty: Mapping[int, int]) -> frozenset[tuple[str, int]]:
+    """The cells (employee, day) left free in one re-solve: about `size` of all cells.
+
+    staff: whole rows of a few employees, half of them favouring those with unmet wishes;
+    rescue: whole rows of a few employees, half of them off on a day whose cover is off;
+    cover: everybody's days in a window around a day whose cover is off;
+    block: a random window of one to three weeks for a share of the employees.
+    """
+    horizon, ids = instance.horizon_days, [p.staff_id for p in instance.staff]
+    if kind == "staff":
+        k = max(1, round(size * len(ids)))
+        chosen = _weighted(rng, staff_penalty, k // 2)
+        rest = [s for s in ids if s not in chosen]
+        chosen += rng.sample(rest, min(k - len(chosen), len(rest)))
+        return frozenset((s, d) for s in chosen for d in range(horizon))
+    if kind == "rescue":
+        # whole rows of employees who could fill a short (day, shift): half of them off that day
+        day = _weighted(rng, day_penalty, 1)[0]
+        k = max(1, round(size * len(ids)))
+        loose = [s for s in ids if roster.get((s, day)) is None]
+        rest = [s for s in ids if s not in loose]
+        chosen = rng.sample(loose, min(len(loose), (k + 1) // 2))
+        chosen += rng.sample(rest, min(len(rest), k - len(chosen)))
+        return frozenset((s, d) for s in chosen for d in range(horizon))
+    if kind == "cover":
+        centre = _weighted(rng, day_penalty, 1)[0]
+        w = max(2, min(horizon, round(size * horizon)))
+        start = max(0, min(horizon - w, centre - rng.randrange(w)))
+        return frozenset((s, d) for s in ids for d in range(start, start + w))
+    w = min(horizon, rng.choice((7, 14, 21)))
+    start = rng.randrange(horizon - w + 1)
+    k = max(1, min(len(ids), round(size * len(ids) * horizon / w)))
+    chosen = rng.sample(ids, k)
+    return frozenset((s, d) for s in chosen for d in range(start, start + w))
+
+
+def improve_roster(instance: Instance, roster: Roster, objective: int, dtime_budget: float,
+                   streams: int = 2, seed: int = 0, deadline: float | None = None,
+                   stop: threading.Event | None = None, bound: Callable[[], int] = lambda: -1,
+                   report: Callable[[str, int], None] | None = None,
+                   full: _FullModel | None = None) -> tuple[Roster, int]:
+    """Large-neighbourhood search from a feasible roster of objective `objective`; returns the best.
+
+    Each batch re-solves `streams` neighbourhoods side by side (one CP-SAT worker each, the
+    other cells fixed) and keeps the best no-worse result; neighbourhoods grow while their
+    re-solves finish, and re-solves get more time while nothing improves. The budget counts deterministic
+    time (the longest re-solve of each batch), so the same seed gives the same roster
+    unless the wall clock reaches `deadline` first.
+    """
+    rng = random.Random(seed)
+    size = {kind: 0.1 for kind in NEIGHBOURHOODS}
+    full = full or _FullModel(instance)
+    spent = 0.0
+    level, idle = 0, 0  # re-solves get SUB_DTIME x 2**level; the level rises after STALL idle batches
+    hot = _hot_spots(instance, roster)
+    with ThreadPoolExecutor(max_workers=streams) as pool:
+        while spent < dtime_budget and objective > bound() and not (stop is not None and stop.is_set()):
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+            jobs = []
+            for _ in range(streams):
+                kind = rng.choice(NEIGHBOURHOODS)
+                jobs.append((kind, neighbourhood(instance, kind, size[kind], rng, roster, *hot), rng.randrange(1 << 30)))
+            sub_dtime = SUB_DTIME * 2 ** level
+            trials = list(pool.map(lambda j: full.resolve(roster, j[1], j[2], sub_dtime, deadline, j[0]), jobs))
+            spent += max(t.dtime for t in trials)
+            for t in trials:
+                size[t.kind] = min(0.6, size[t.kind] * 1.1) if t.complete else max(0.01, size[t.kind] / 1.1)
+            found = [t for t in trials if t.objective is not None]
+            best = min(found, key=lambda t: t.objective) if found else None
+            idle += 1
+            if best is not None and best.objective <= objective and any(roster[k] != v for k, v in best.cells.items()):
+                roster = {**roster, **best.cells}
+                if best.objective < objective:
+                    idle, level = 0, max(0, level - 1)
+                    if report is not None:
+                        report(f"LNS {best.kind}", best.objective)
+                objective = best.objective
+                hot = _hot_spots(instance, roster)
+            if idle >= STALL:
+                # stuck: longer re-solves, which also let the neighbourhoods grow
+                idle, level = 0, min(MAX_LEVEL, level + 1)
+    return roster, objective
+
+
+# ----------------------------------------------------------------------------- solve
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    """What `solve_instance` found: roster, objective, proven lower bound, status, seconds."""
+
+    assignment: dict[tuple[str, int], str | None]
+    objective: int
+    bound: int
+    status: str
+    wall_s: float
+
+    def __iter__(self):
+        """Unpack as (assignment, objective, bound, status)."""
+        return iter((self.assignment, self.objective, self.bound, self.status))
+
+
+class _FullModelWatch(cp_model.CpSolverSolutionCallback):
+    """Passes each roster of the full-model search, with the bound proven so far, to `report`."""
+
+    def __init__(self, report: Callable[[str, int, int], None]):
+        super().__init__()
+        self.report = report
+
+    def on_solution_callback(self) -> None:
+        self.report("full model", round(self.objective_value), math.ceil(self.best_objective_bound - 1e-6))
 
 
 def solve_instance(instance: Instance, time_limit_s: float = 60.0, workers: int = 2,
-                   seed: int = 0, log: bool = False,
-                   subsolvers: tuple[str, ...] | None = DEFAULT_SUBSOLVERS) -> SolveOutcome:
-    """Solve an instance with CP-SAT within `time_limit_s` seconds on `workers` threads.
+                   seed: int = 0, log: bool = False, progress: Progress | None = None,
+                   dtime_per_second: float = DTIME_PER_SECOND) -> SolveOutcome:
+    """Solve an instance within `time_limit_s` seconds on `workers` threads; same seed, same roster.
 
-    `subsolvers` names CP-SAT's full-problem workers (None keeps CP-SAT's own portfolio).
+    1. A first roster, one employee at a time (each the best reply to the others).
+    2. For a quarter of the time one worker searches the full model from that roster
+       ("max_lp": it proves the small instances optimal and gives the lower bound) while
+       the other workers run large-neighbourhood search (LNS) from the same roster.
+    3. Unless proven optimal, the rest of the time all workers run LNS from the best roster.
+    Phases end on deterministic time budgets (`dtime_per_second` x their planned seconds);
+    the wall clock only guards the overall limit. The bound comes from the full model
+    only, never from a neighbourhood.
 
     Raises InfeasibleRosterError when the hard rules admit no roster, PlannerError when
     no roster was found within the time limit.
     """
     started = time.perf_counter()
-    model, x = build_model(instance)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = float(time_limit_s)
-    solver.parameters.num_workers = int(workers)
-    solver.parameters.random_seed = int(seed)
-    solver.parameters.log_search_progress = bool(log)
-    for name in subsolvers or ():
-        solver.parameters.subsolvers.append(name)
-    status = solver.Solve(model)
-    wall_s = time.perf_counter() - started
-    name = _STATUS.get(status, str(status))
+    deadline = started + float(time_limit_s)
+    lock = threading.Lock()
+    best = {"objective": None, "bound": 0}
+
+    def report(source: str, objective: int, bound: int = 0) -> None:
+        with lock:
+            best["bound"] = max(best["bound"], bound)
+            if best["objective"] is not None and objective >= best["objective"]:
+                return
+            best["objective"] = objective
+            if progress is not None:
+                b = best["bound"]
+                progress(f"{instance.name}: objective {objective}, bound {b}, "
+                         f"gap {100 * max(0, objective - b) / max(1, objective):.1f} %, "
+                         f"{time.perf_counter() - started:.1f} s ({source})")
+
+    first = first_roster(instance, seed, dtime_budget=FIRST_SHARE * time_limit_s * dtime_per_second,
+                         deadline=deadline)
+    full_model = _FullModel(instance)
+    model = full_model.model.clone()  # the neighbourhoods copy the unhinted original
+    for (sid, d, s), i in full_model.index.items():
+        model.proto.solution_hint.vars.append(i)
+        model.proto.solution_hint.values.append(int(first[sid, d] == s))
+    first_objective = model_objective(instance, first)
+    report("first roster", first_objective)
+
+    proof_dtime = PROOF_SHARE * time_limit_s * dtime_per_second
+    full = _solver(1, seed, proof_dtime, deadline, ("max_lp",))
+    full.parameters.log_search_progress = bool(log)
+    stop = threading.Event()
+
+    def prove() -> int:
+        status = full.solve(model, _FullModelWatch(report))
+        with lock:
+            best["bound"] = max(best["bound"], math.ceil(full.best_objective_bound - 1e-6))
+        if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+            stop.set()
+        return status
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        proving = pool.submit(prove)
+        roster, objective = first, first_objective
+        if workers > 1:
+            roster, objective = improve_roster(instance, first, first_objective, proof_dtime, workers - 1,
+                                               seed + 1, deadline, stop, report=report, full=full_model)
+        status = proving.result()
     if status == cp_model.INFEASIBLE:
         raise InfeasibleRosterError(f"instance {instance.name}: the hard rules admit no roster")
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise PlannerError(f"instance {instance.name}: no roster found within {time_limit_s:g} s (status {name})")
-    assignment: dict[tuple[str, int], str | None] = {
-        (p.staff_id, d): None for p in instance.staff for d in range(instance.horizon_days)}
-    for (sid, d, s), var in x.items():
-        if solver.Value(var):
-            assignment[sid, d] = s
-    return SolveOutcome(assignment=assignment, objective=round(solver.ObjectiveValue()),
-                        bound=math.ceil(solver.BestObjectiveBound() - 1e-6), status=name, wall_s=wall_s)
+    if status == cp_model.OPTIMAL or (status == cp_model.FEASIBLE and round(full.objective_value) < objective):
+        roster, objective = full_model.roster(full), round(full.objective_value)
+    if status != cp_model.OPTIMAL:
+        rest_dtime = (1 - PROOF_SHARE) * time_limit_s * dtime_per_second
+        roster, objective = improve_roster(instance, roster, objective, rest_dtime, workers, seed + 2,
+                                           deadline, stop, lambda: best["bound"], report, full_model)
+    checked = model_objective(instance, roster)
+    if checked != objective:
+        raise PlannerError(f"instance {instance.name}: search tracked objective {objective}, "
+                           f"the model gives {checked}")
+    bound = min(best["bound"], objective)
+    return SolveOutcome(assignment=roster, objective=objective, bound=bound,
+                        status="OPTIMAL" if bound == objective else "FEASIBLE",
+                        wall_s=time.perf_counter() - started)
