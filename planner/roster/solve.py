@@ -133,7 +133,8 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
             obj = self.objective_value / COST_SCALE
             own = max(self.best_objective_bound, self.bound) / COST_SCALE if self.cpsat_bound_holds else -math.inf
             bound = max(own, self.floor)
-            text = f"bound {bound:,.1f}, gap {relative_gap(obj, bound):.1%}" if math.isfinite(bound) else "no bound"
+            useful = math.isfinite(bound) and (bound > 0 or obj <= bound)  # a bound of 0 proves nothing above 0
+            text = f"bound {bound:,.1f}, gap {relative_gap(obj, bound):.1%}" if useful else "no useful bound yet"
             self.progress(f"roster #{self.count}: objective {obj:,.1f}, {text}, {now:.1f} s")
 
 
