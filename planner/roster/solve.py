@@ -211,7 +211,8 @@ def add_hints(rm: RosterModel, chosen: dict[str, list[int]], counts: dict[tuple,
         rm.model.add_hint(var, any(rm.candidates[aid][i].local_date == day for i in chosen.get(aid, ())))
 
 
-HINT_SHARE = 0.02  # of the time limit, to complete a hint (deterministic budget)
+HINT_SHARE = 0.02  # of the time limit, to complete a hint (deterministic budget) ...
+HINT_MIN_DTIME = 1.0  # ... but at least this much (enough at 500 agents; 1000 need more and start from a partial hint)
 
 
 def complete_hints(model: cp_model.CpModel, config: Config, budget_s: float) -> float | None:
@@ -228,7 +229,7 @@ def complete_hints(model: cp_model.CpModel, config: Config, budget_s: float) -> 
     p.fix_variables_to_their_hinted_value = True
     p.num_workers = 1
     p.random_seed = int(config.solver.seed)
-    p.max_deterministic_time = max(0.1, budget_s * DTIME_PER_SECOND)
+    p.max_deterministic_time = max(HINT_MIN_DTIME, budget_s * DTIME_PER_SECOND)
     p.max_time_in_seconds = max(1.0, 3 * budget_s)  # a safety net; the deterministic limit binds
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
