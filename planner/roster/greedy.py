@@ -103,7 +103,9 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
                     rule(sub)
                 subs[aid] = (sub, sum(c * e for c, e in sub.penalties if c))
             sub, wishes = subs[aid]
-            value = [sum(max(cov.gain(q, t) for q in skills) for t in c.intervals) for c in cands]
+            # the gain of one more hour at t is the same for every candidate working t: price each t once
+            gain = {t: max(cov.gain(q, t) for q in skills) for t in {t for c in cands for t in c.intervals}}
+            value = [sum(gain[t] for t in c.intervals) for c in cands]
             sub.model.clear_hints()
             for i in range(len(cands)):
                 sub.model.add_hint(sub.x[aid, i], i in chosen.get(aid, ()))
