@@ -13,7 +13,6 @@ import sys
 from datetime import date, time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from planner.config import ShiftTypeConfig, config_from_dict
@@ -415,12 +414,8 @@ def test_forbidden_succession_after_last_weeks_late_sunday():
     a = make_agent("a", days=1, start=time(6), end=time(14), days_off=(1, 2, 3, 4, 5, 6))  # early Monday only
     b = make_agent("b", max_hours=0)
     cfg = make_config(min_rest_hours=0, shift_types=TYPES, forbidden_successions=(("late", "early"),))
-    sunday_late = pd.DataFrame({
-        "agent_id": ["a"], "local_date": [date(2026, 11, 29)],
-        "start_utc": pd.to_datetime(["2026-11-29 13:00"], utc=True),   # 14:00 Berlin: a late shift
-        "end_utc": pd.to_datetime(["2026-11-29 21:00"], utc=True),
-        "break_start_utc": pd.to_datetime([None], utc=True), "break_end_utc": pd.to_datetime([None], utc=True),
-        "paid_hours": [8.0]})
+    from test_roster_helpers import sunday_late_shift
+    sunday_late = sunday_late_shift("a")  # 14:00 Berlin: a late shift
     _solve([a, b], cfg, _late_mon_early_tue, previous=sunday_late.iloc[0:0])
     with pytest.raises(InfeasibleRosterError):
         _solve([a, b], cfg, _late_mon_early_tue, previous=sunday_late)

@@ -59,3 +59,13 @@ def local_hours(tz: str, first: int, last: int, n: int = 1):
 def with_rules(config: Config, **rules) -> Config:
     """Return `config` with rule values replaced."""
     return replace(config, rules=replace(config.rules, **rules))
+
+
+def sunday_late_shift(aid: str) -> pd.DataFrame:
+    """Return last week's roster (SHIFT_COLUMNS) of one late shift: Sun 2026-11-29 14:00-22:00 Berlin."""
+    return pd.DataFrame({
+        "agent_id": [aid], "local_date": [pd.Timestamp("2026-11-29").date()],
+        "start_utc": pd.to_datetime(["2026-11-29 13:00"], utc=True),
+        "end_utc": pd.to_datetime(["2026-11-29 21:00"], utc=True),
+        "break_start_utc": pd.to_datetime([None], utc=True), "break_end_utc": pd.to_datetime([None], utc=True),
+        "paid_hours": [8.0]})

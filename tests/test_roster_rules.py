@@ -19,7 +19,7 @@ from planner.errors import ConfigError, InfeasibleRosterError, InputError
 from planner.roster import build_roster, check_roster, evaluate_roster
 from planner.roster.diagnose import duty_cover_notes, explain_agent
 from planner.roster.evaluate import duty_cover_frame
-from test_roster_helpers import EN, make_agent, make_config, make_requirements
+from test_roster_helpers import EN, make_agent, make_config, make_requirements, sunday_late_shift
 
 WEEK = "2026-W49"
 TZ = "Europe/Berlin"
@@ -542,12 +542,7 @@ def test_first_roster_of_best_responses_respects_last_week():
 
     a = make_agent("a", days=1, start=time(6), end=time(14), days_off=(2, 3, 4, 5, 6))
     cfg = make_config(min_rest_hours=0, shift_types=TYPES, forbidden_successions=(("late", "early"),))
-    sunday_late = pd.DataFrame({
-        "agent_id": ["a"], "local_date": [date(2026, 11, 29)],
-        "start_utc": pd.to_datetime(["2026-11-29 13:00"], utc=True),   # 14:00 Berlin: a late shift
-        "end_utc": pd.to_datetime(["2026-11-29 21:00"], utc=True),
-        "break_start_utc": pd.to_datetime([None], utc=True), "break_end_utc": pd.to_datetime([None], utc=True),
-        "paid_hours": [8.0]})
+    sunday_late = sunday_late_shift("a")  # 14:00 Berlin: a late shift
     req = make_requirements(WEEK, TZ, need_on(0, first=6, last=14))  # demand on Monday only
     for previous, day in ((None, date(2026, 11, 30)), (sunday_late, date(2026, 12, 1))):
         rm = new_roster_model(req, (a,), cfg, WEEK, previous=previous, breaks="middle")
