@@ -105,6 +105,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 def _echo_roster_summary(run_or_roster: Any, evaluation: Any, config: Any, checks: pd.DataFrame | None) -> None:
     roster = run_or_roster
     click.echo(f"Roster: {roster.status}, {_objective_text(roster)}, {roster.solve_seconds:.1f} s")
+    if roster.settings.get("wall_clock_cut"):
+        click.echo("Note: the time limit ended the search before its planned work was done, so another run "
+                   "may give a different roster; a longer --time-limit makes it reproducible", err=True)
     for line in roster.diagnostics[:5]:
         click.echo(f"Note: {line}", err=True)
     ch = evaluation.channels

@@ -305,7 +305,10 @@ def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd
                    outcome.status == cp_model.OPTIMAL, outcome.seconds)
 
 
-BOUND_SHARE = 0.1  # of the time limit, for the lower bound (before CP-SAT, inside the limit)
+# planned shares of the time limit; the rest (about 13 %) is for building the models
+FIRST_ROSTER_SHARE = 0.25  # best responses (planned work, planner.roster.greedy)
+BOUND_SHARE = 0.1  # the lower bound (before CP-SAT)
+SEARCH_SHARE = 0.5  # CP-SAT: shifts with breaks at mid-shift, then the break placement
 LP_BOUND_MAX_SHIFTS = 3000  # candidate shifts up to which the exact LP bound is tried too (GLOP: ~1 s there)
 
 
@@ -365,11 +368,14 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     roster. Raises InfeasibleRosterError naming the agents and rules in conflict when
     the hard rules admit no roster.
 
-    Solving: best responses agent by agent give a first roster (at most MAX_ROUNDS
-    rounds, and 30 % of the time limit); CP-SAT improves the shift choice with each
-    break at mid-shift (75 % of the other 70 %); a second CP-SAT stage keeps the shifts
-    and places the breaks and queues (the last 25 %). Model building comes on top.
-    `bound` is a proven lower bound on every roster of the week: a relaxation's bound
+    Solving, all inside the time limit counted from this call: best responses agent by
+    agent give a first roster (at most MAX_ROUNDS rounds, FIRST_ROSTER_SHARE of the
+    limit); the lower bound takes BOUND_SHARE; CP-SAT improves the shift choice with each
+    break at mid-shift (75 % of SEARCH_SHARE); a second CP-SAT stage keeps the shifts and
+    places the breaks and queues (the other 25 %). What is left is for building the
+    models. The shares are planned work, so the roster is reproducible; the wall clock
+    ends every stage at the limit (settings["wall_clock_cut"] says when it did, and then
+    the roster may differ from run to run). `bound` is a proven lower bound on every roster of the week: a relaxation's bound
     (planner.roster.bound, BOUND_SHARE of the time limit, before CP-SAT), or CP-SAT's
     own when higher and its first stage had every break position (with a break stage,
     that stage is a restriction, so its bound proves nothing about the week); status
@@ -395,13 +401,16 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     if dupes:
         raise PlannerError(f"agents: agent_id must be unique; repeated: {', '.join(dupes)}")
     limit = float(config.solver.time_limit_seconds)
+    # the wall-clock deadline of every stage: the user's time limit, counted from here
+    deadline = started + limit
     # stage 1: choose shifts (breaks at the middle), starting from a greedy first roster
     rm = new_roster_model(requirements, agents, config, week, time_off=time_off, previous=previous,
                           breaks="middle", shift_requests=shift_requests)
-    chosen, stuck, rounds, counts = best_response_roster(rm, config.solver.seed, time_budget_s=0.3 * limit,
-                                                         stop=stop)
+    chosen, stuck, rounds, counts = best_response_roster(rm, config.solver.seed,
+                                                         time_budget_s=FIRST_ROSTER_SHARE * limit, stop=stop)
+    first_roster_s = _time.perf_counter() - started
     # the stages' limits are planned from the configured limit, never from time measured, for determinism
-    left = 0.7 * limit
+    left = SEARCH_SHARE * limit
     if stuck:
         conflicts = [line for a in agents if a.agent_id in stuck
                      for line in explain_agent(a, config, week, time_off, previous)]
@@ -420,11 +429,10 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
                       for cands in rm.candidates.values() for c in cands)
     stage1_s = left * (0.75 if with_breaks else 1.0)
     reporter = _ProgressReporter(progress)
-    # the wall-clock deadline of both stages: the time limit counted from the end of model building
-    deadline = _time.perf_counter() + limit
     lower = week_bound(rm, counts, BOUND_SHARE * limit, progress)
     reporter.floor = lower.value if lower.proven else -math.inf
     reporter.cpsat_bound_holds = not with_breaks
+    search_from_s = _time.perf_counter() - started
     outcome = solve_model(rm.model, config, stage1_s, reporter, deadline, stop)
     solver, status = outcome.solver, outcome.status
     if status == cp_model.INFEASIBLE:  # cannot happen after the per-agent check, but never hide it
@@ -461,7 +469,9 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     if stop.requested:
         status_name = "FEASIBLE"  # an interrupted search proves nothing
     settings = _settings(rm, config)
-    settings["first_solution_seconds"] = None if reporter.first_s is None else built_s + reporter.first_s
+    settings["first_roster_seconds"] = first_roster_s
+    settings["first_solution_seconds"] = None if reporter.first_s is None else search_from_s + reporter.first_s
+    settings["wall_clock_cut"] = _time.perf_counter() > deadline - 0.05 * limit
     settings["build_seconds"] = built_s
     settings["break_stage"] = with_breaks
     settings["best_response_rounds"] = rounds

@@ -1,0 +1,52 @@
+"""The first roster by best responses: its rounds follow planned work, never the machine's speed."""
+from __future__ import annotations
+
+
+import pytest
+
+from planner.roster import greedy
+from planner.roster.greedy import best_response_roster
+from planner.roster.model import new_roster_model
+from test_roster_helpers import make_agent, make_config, make_requirements
+
+WEEK = "2026-W49"
+TZ = "Europe/Berlin"
+
+
+def _week():
+    # three agents for two 09:00-17:00 seats a day: every agent's first pick depends on the others'
+    agents = tuple(make_agent(a, min_hours=16, max_hours=24, days=3) for a in "abc")
+    req = make_requirements(WEEK, TZ, lambda t, q: 2 if 9 <= t.tz_convert(TZ).hour < 17 else 0)
+    return new_roster_model(req, agents, make_config(), WEEK, breaks="middle")
+
+
+@pytest.fixture
+def one_second_per_solve(monkeypatch):
+    """Each agent's solve plans 1 s of work and nothing else: a round of three agents plans 3 s."""
+    monkeypatch.setattr(greedy, "SOLVE_OVERHEAD_S", 1.0)
+    monkeypatch.setattr(greedy, "CELL_S", 0.0)
+    monkeypatch.setattr(greedy, "BUILD_S", 0.0)
+
+
+@pytest.mark.parametrize("budget, rounds", [(0.0, 1), (5.0, 1), (6.2, 2), (100.0, 2)])
+def test_rounds_run_while_the_planned_work_fits_the_budget(one_second_per_solve, budget, rounds):
+    # a second round runs when the work planned so far plus the last round's fits: 3 + 3 > 5, 3 + 3 <= 6.2
+    # (the solves' deterministic time adds milliseconds); the second round changes nothing, so no third
+    rm = _week()
+    chosen, stuck, run, _ = best_response_roster(rm, time_budget_s=budget)
+    assert not stuck
+    assert run == rounds
+    # round 0 always completes: every agent has a week within its contract, whatever the budget
+    for aid in "abc":
+        assert len({rm.candidates[aid][i].local_date for i in chosen[aid]}) == 3
+
+
+def test_a_slower_machine_plans_the_same_rounds(one_second_per_solve, monkeypatch):
+    # the wall clock read by the best responses advances 2 s per reading: a round "takes" far longer
+    # than planned, yet below the safety net (3 x the budget) the rounds and the roster are the same
+    base = best_response_roster(_week(), time_budget_s=6.2)
+    readings = iter(range(10_000))
+    monkeypatch.setattr(greedy, "_time", type("Clock", (), {"perf_counter": staticmethod(lambda: 2.0 * next(readings))}))
+    again = best_response_roster(_week(), time_budget_s=6.2)
+    assert again[2] == base[2] == 2
+    assert again[0] == base[0]
