@@ -63,7 +63,7 @@ def bench_team(n: int, seed: int = 0) -> tuple[pd.DataFrame, tuple[Agent, ...]]:
 def _shape(channel: str, tz: str, grid: pd.DatetimeIndex, always_open: bool) -> np.ndarray:
     local = grid.tz_convert(tz)
     hour = np.asarray(local.hour + local.minute / 60, dtype=float)
-    dow = np.asarray(local.weekday)
+    dow = np.asarray(local.dayofweek)
     floor, peaks = demo.INTRADAY[channel]
     value = floor + sum(h * np.exp(-0.5 * ((hour - c) / w) ** 2) for c, w, h in peaks)
     value = value * np.asarray(demo.WEEKDAY_FACTOR[channel])[dow]

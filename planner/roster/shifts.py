@@ -16,6 +16,7 @@ at whole-hour steps (hourly grid: 2-3 positions), so breaks can be staggered.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, time, timedelta
 from typing import Iterable
 
@@ -82,8 +83,12 @@ def agent_local_dates(agent: Agent, week: str, home_tz: str) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def availability_bounds(agent: Agent, day: date, start_min: int, tz_cache: "_LocalClock"):
-    """Return (earliest start UTC, latest end UTC) for a shift starting at `start_min` on `day`, or None."""
+def availability_bounds(agent: Agent, day: date, start_min: int, tz_cache):
+    """Return (earliest start, latest end) for a shift starting at `start_min` on `day`, or None.
+
+    tz_cache(day, minutes) converts a local clock time: to UTC (a _LocalClock) or to
+    minutes after the week start (its `minutes` method); the bounds come in its units.
+    """
     es, le = clock_minutes(agent.earliest_start), clock_minutes(agent.latest_end)
     if es is None and le is None:
         return tz_cache(day, 0), None
@@ -102,17 +107,39 @@ def availability_bounds(agent: Agent, day: date, start_min: int, tz_cache: "_Loc
 
 
 class _LocalClock:
-    """Memoised local wall-clock -> UTC conversion for one zone (per call, no globals)."""
+    """Memoised local wall-clock -> UTC conversion for one zone (per call, no globals).
 
-    def __init__(self, tz: str):
+    `origin` (a UTC week start) lets `minutes` answer in whole minutes after it, which
+    is what candidate shifts are made of; agents of one zone share the memo.
+    """
+
+    def __init__(self, tz: str, origin: pd.Timestamp | None = None):
         self.tz = tz
+        self.origin = origin
         self.memo: dict[tuple[date, int], pd.Timestamp] = {}
+        self.offsets: dict[tuple[date, int], int] = {}
+        self.real: dict[tuple[date, int], bool] = {}
 
     def __call__(self, day: date, minutes: int) -> pd.Timestamp:
         key = (day, minutes)
         if key not in self.memo:
             self.memo[key] = local_to_utc(day, minutes, self.tz)
         return self.memo[key]
+
+    def minutes(self, day: date, minutes: int) -> int:
+        """Return local `minutes` after midnight of `day` as minutes after the origin."""
+        key = (day, minutes)
+        if key not in self.offsets:
+            self.offsets[key] = int((self(day, minutes) - self.origin) / pd.Timedelta(minutes=1))
+        return self.offsets[key]
+
+    def exists(self, day: date, minutes: int) -> bool:
+        """Return False for a wall-clock time that a DST change skips (it maps to another clock time)."""
+        key = (day, minutes)
+        if key not in self.real:
+            local = self(day, minutes).tz_convert(self.tz)
+            self.real[key] = local.date() == day and local.hour * 60 + local.minute == minutes
+        return self.real[key]
 
 
 def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
@@ -126,11 +153,18 @@ def break_positions(start_m: int, paid_minutes: int, config: Config, mode: str =
     middle; "middle": only the one nearest the middle (the first stage of solving).
     """
     rules = config.rules
-    if rules.break_minutes <= 0 or paid_minutes < rules.break_min_shift_hours * 60:
-        return [None]
-    brk = rules.break_minutes
+    return list(_break_positions(start_m, paid_minutes, rules.break_minutes, rules.break_min_shift_hours,
+                                 config.team.interval_minutes, mode))
+
+
+@lru_cache(maxsize=1 << 16)
+def _break_positions(start_m: int, paid_minutes: int, brk: int, min_shift_hours: float, interval_minutes: int,
+                     mode: str) -> tuple[int | None, ...]:
+    """break_positions on plain values, memoised: a team's shifts share few start and length pairs."""
+    if brk <= 0 or paid_minutes < min_shift_hours * 60:
+        return (None,)
     middle = start_m + (paid_minutes - brk) // 2
-    step = max(config.team.interval_minutes, 60)
+    step = max(interval_minutes, 60)
     t = -(-(middle - BREAK_WINDOW_MIN) // step) * step
     out = []
     while t <= middle + BREAK_WINDOW_MIN:
@@ -138,12 +172,13 @@ def break_positions(start_m: int, paid_minutes: int, config: Config, mode: str =
             out.append(t)
         t += step
     if not out:
-        return [middle]
+        return (middle,)
     if mode == "middle":
-        return [min(out, key=lambda t: (abs(t - middle), t))]
-    return out
+        return (min(out, key=lambda t: (abs(t - middle), t)),)
+    return tuple(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def worked_intervals(start_m: int, end_m: int, break_m: int | None, break_minutes: int,
                      interval_minutes: int, n_intervals: int) -> tuple[int, ...]:
     """Return the grid interval indices worked in full between start and end, outside the break."""
@@ -175,7 +210,9 @@ def candidate_shifts(agent: Agent, config: Config, week: str,
     n = week_m // config.team.interval_minutes
     if clocks is None:
         clocks = {}
-    clock = clocks.setdefault(agent.timezone, _LocalClock(agent.timezone))
+    clock = clocks.get(agent.timezone)
+    if clock is None or clock.origin != week_start:
+        clock = clocks[agent.timezone] = _LocalClock(agent.timezone, week_start)
 
     def m(ts: pd.Timestamp) -> int:
         return int((ts - week_start) / minute)
@@ -193,21 +230,19 @@ def candidate_shifts(agent: Agent, config: Config, week: str,
     for day in agent_local_dates(agent, week, config.team.home_timezone):
         if day.weekday() in agent.days_off or day in prev_dates:
             continue
-        night_end, midnight = m(clock(day, NIGHT_END_MIN)), m(clock(day, 1440))
+        night_end, midnight = clock.minutes(day, NIGHT_END_MIN), clock.minutes(day, 1440)
         for start_min in range(0, 1440, rules.start_step_minutes):
-            bounds = availability_bounds(agent, day, start_min, clock)
+            bounds = availability_bounds(agent, day, start_min, clock.minutes)
             if bounds is None:
                 continue
-            start_ts = clock(day, start_min)
-            local = start_ts.tz_convert(agent.timezone)
-            if local.date() != day or local.hour * 60 + local.minute != start_min:
+            if not clock.exists(day, start_min):
                 continue  # a wall-clock time skipped by a DST change
-            start = m(start_ts)
-            if not 0 <= start < week_m or start < m(bounds[0]):
+            start = clock.minutes(day, start_min)
+            if not 0 <= start < week_m or start < bounds[0]:
                 continue
             if not agent.night_ok and start < night_end:
                 continue
-            latest = None if bounds[1] is None else m(bounds[1])
+            latest = bounds[1]
             for hours in rules.shift_hours:
                 paid = int(round(hours * 60))
                 end = start + paid
