@@ -21,19 +21,19 @@ def _week():
 
 
 @pytest.fixture
-def one_second_per_solve(monkeypatch):
-    """Each agent's solve plans 1 s of work and nothing else: a round of three agents plans 3 s."""
-    monkeypatch.setattr(greedy, "SOLVE_OVERHEAD_S", 1.0)
-    monkeypatch.setattr(greedy, "CELL_S", 0.0)
+def one_second_per_shift(monkeypatch):
+    """Each answer plans 1 s per candidate shift of the agent and nothing else: a round plans N s."""
+    monkeypatch.setattr(greedy, "RESPONSE_S", 1.0)
     monkeypatch.setattr(greedy, "BUILD_S", 0.0)
 
 
-@pytest.mark.parametrize("budget, rounds", [(0.0, 1), (5.0, 1), (6.2, 2), (100.0, 2)])
-def test_rounds_run_while_the_planned_work_fits_the_budget(one_second_per_solve, budget, rounds):
-    # a second round runs when the work planned so far plus the last round's fits: 3 + 3 > 5, 3 + 3 <= 6.2
-    # (the solves' deterministic time adds milliseconds); the second round changes nothing, so no third
+@pytest.mark.parametrize("budget, rounds", [(0.0, 1), (1.5, 1), (2.0, 2), (100.0, 2)])
+def test_rounds_run_while_the_planned_work_fits_the_budget(one_second_per_shift, budget, rounds):
+    # budget in rounds' worth of work: a second round runs when the first's work and one more fit;
+    # the second round changes nothing, so there is no third however large the budget
     rm = _week()
-    chosen, stuck, run, _ = best_response_roster(rm, time_budget_s=budget)
+    n = sum(len(c) for c in rm.candidates.values())
+    chosen, stuck, run, _ = best_response_roster(rm, time_budget_s=budget * n)
     assert not stuck
     assert run == rounds
     # round 0 always completes: every agent has a week within its contract, whatever the budget
@@ -41,12 +41,15 @@ def test_rounds_run_while_the_planned_work_fits_the_budget(one_second_per_solve,
         assert len({rm.candidates[aid][i].local_date for i in chosen[aid]}) == 3
 
 
-def test_a_slower_machine_plans_the_same_rounds(one_second_per_solve, monkeypatch):
-    # the wall clock read by the best responses advances 2 s per reading: a round "takes" far longer
-    # than planned, yet below the safety net (3 x the budget) the rounds and the roster are the same
-    base = best_response_roster(_week(), time_budget_s=6.2)
+def test_a_slower_machine_plans_the_same_rounds(one_second_per_shift, monkeypatch):
+    # the wall clock read by the best responses advances a whole budget per reading (once at the start,
+    # once per round): a round "takes" twice its planned work, yet below the safety net (3 x the budget)
+    # the rounds and the roster are the same
+    rm = _week()
+    budget = 2.0 * sum(len(c) for c in rm.candidates.values())
+    base = best_response_roster(rm, time_budget_s=budget)
     readings = iter(range(10_000))
-    monkeypatch.setattr(greedy, "_time", type("Clock", (), {"perf_counter": staticmethod(lambda: 2.0 * next(readings))}))
-    again = best_response_roster(_week(), time_budget_s=6.2)
+    monkeypatch.setattr(greedy, "_time", type("Clock", (), {"perf_counter": staticmethod(lambda: budget * next(readings))}))
+    again = best_response_roster(_week(), time_budget_s=budget)
     assert again[2] == base[2] == 2
     assert again[0] == base[0]

@@ -18,14 +18,14 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from planner.roster.interrupt import new_solver
-from planner.roster.model import DTIME_PER_SECOND, RosterModel
+from planner.roster.model import RosterModel
 
 MAX_ROUNDS = 8  # rounds of best responses at most (fewer when they stop improving or time runs out)
 # The budget counts planned seconds, not measured ones, so the rounds run (and the roster) do not
-# depend on the machine's load. Calibrated on 2 shared cores (200 and 1000 demo agents, 2026-12-02):
-SOLVE_OVERHEAD_S = 0.01  # per agent's tiny solve: loading and presolve that deterministic time misses
-CELL_S = 5e-6  # per (candidate shift, interval) priced
-BUILD_S = 3e-5  # per candidate shift when an agent's tiny model is first built
+# depend on the machine's load. Calibrated on 2 shared cores (200 and 1000 demo agents, 2026-12-02:
+# 94-120 us per candidate shift and response, pricing and tiny solve together):
+RESPONSE_S = 1.2e-4  # per candidate shift of the agent, each time it answers
+BUILD_S = 3e-5  # per candidate shift, once, when the agent's tiny model is built
 MAX_PIECE = 4  # the shortfall cost grows with its size up to this many agents short, then linearly
 
 
@@ -74,10 +74,9 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
     Round 0 always completes; a further round runs while the last one changed something,
     up to MAX_ROUNDS, when the planned work so far plus the last round's fits in
     `time_budget_s`, and unless `stop` (a planner.roster.interrupt.StopFlag) says the user
-    pressed Ctrl-C. Work is planned, not timed: CP-SAT's deterministic time at
-    DTIME_PER_SECOND plus fixed costs per solve, per priced interval and per model built,
-    so the roster does not depend on the machine's load; the wall clock (three times the
-    budget) only stops a crawling machine.
+    pressed Ctrl-C. Work is planned, not timed (RESPONSE_S and BUILD_S per candidate
+    shift), so the roster does not depend on the machine's load; the wall clock (three
+    times the budget) only stops a crawling machine.
     """
     # fair shares compare agents with each other: one agent's best response uses their one-agent proxies
     from planner.roster.fairness import penalise_full_weekend, penalise_late_beyond_allowance
@@ -93,7 +92,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
     # scarce agents first: fewer candidate shifts means fewer ways to place them
     order = sorted(rm.candidates, key=lambda a: (len(rm.candidates[a]), a))
     rounds = 0
-    planned = 0.0  # seconds of work done, as planned (see SOLVE_OVERHEAD_S, CELL_S, BUILD_S)
+    planned = 0.0  # seconds of work done, as planned (RESPONSE_S, BUILD_S)
     while True:
         changed = 0
         round_start = planned
@@ -110,9 +109,9 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
                 for rule in (penalise_split_days_off, penalise_preferred_start, penalise_unmet_wishes,
                              penalise_full_weekend, penalise_late_beyond_allowance):
                     rule(sub)
-                subs[aid] = (sub, sum(c * e for c, e in sub.penalties if c), sum(len(c.intervals) for c in cands))
+                subs[aid] = (sub, sum(c * e for c, e in sub.penalties if c))
                 planned += BUILD_S * len(cands)
-            sub, wishes, cells = subs[aid]
+            sub, wishes = subs[aid]
             # the gain of one more hour at t is the same for every candidate working t: price each t once
             gain = {t: max(cov.gain(q, t) for q in skills) for t in {t for c in cands for t in c.intervals}}
             value = [sum(gain[t] for t in c.intervals) for c in cands]
@@ -126,8 +125,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
             solver.parameters.num_workers = 1
             solver.parameters.random_seed = seed
             status = solver.solve(sub.model)
-            planned += (SOLVE_OVERHEAD_S + solver.deterministic_time / DTIME_PER_SECOND
-                        + CELL_S * cells)
+            planned += RESPONSE_S * len(cands)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 if status == cp_model.INFEASIBLE:
                     infeasible.append(aid)

@@ -215,7 +215,8 @@ HINT_SHARE = 0.02  # of the time limit, to complete a hint (deterministic budget
 HINT_MIN_DTIME = 1.0  # ... but at least this much (enough at 500 agents; 1000 need more and start from a partial hint)
 
 
-def complete_hints(model: cp_model.CpModel, config: Config, budget_s: float) -> float | None:
+def complete_hints(model: cp_model.CpModel, config: Config, budget_s: float,
+                   deadline: float | None = None) -> float | None:
     """Extend a partial hint to every variable: auxiliary ones (anchors, slacks) take their cheapest values.
 
     CP-SAT completes a partial hint by search and, on large rosters, reports a first
@@ -223,6 +224,9 @@ def complete_hints(model: cp_model.CpModel, config: Config, budget_s: float) -> 
     objective says). Solving once with the hinted variables fixed prices the hinted
     roster exactly; its solution becomes the full hint. Returns the hinted roster's
     objective (objective points), or None when it could not be completed in time.
+    Presolve does most of the work and its time is hardly counted as deterministic time,
+    so the wall clock may run up to `deadline` (perf_counter seconds; by default three
+    times the budget): at 1000 agents presolve alone takes several seconds.
     """
     solver = new_solver()
     p = solver.parameters
@@ -230,7 +234,7 @@ def complete_hints(model: cp_model.CpModel, config: Config, budget_s: float) -> 
     p.num_workers = 1
     p.random_seed = int(config.solver.seed)
     p.max_deterministic_time = max(HINT_MIN_DTIME, budget_s * DTIME_PER_SECOND)
-    p.max_time_in_seconds = max(1.0, 3 * budget_s)  # a safety net; the deterministic limit binds
+    p.max_time_in_seconds = max(1.0, 3 * budget_s if deadline is None else deadline - _time.perf_counter())
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
@@ -294,7 +298,7 @@ def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd
     start = {aid: [i for i, c in enumerate(cands) if (c.start_m, c.break_m) in middle[aid]]
              for aid, cands in rm2.candidates.items()}
     add_hints(rm2, start, counts)
-    complete_hints(rm2.model, config, HINT_SHARE * config.solver.time_limit_seconds)
+    complete_hints(rm2.model, config, HINT_SHARE * config.solver.time_limit_seconds, deadline)
     outcome = solve_model(rm2.model, config, limit_s, _ProgressReporter(None), deadline, stop)
     if not outcome.found:
         return _Placed(rm2, start, _hint_value(rm2, start, counts), None, False, outcome.seconds)
@@ -419,7 +423,7 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     add_soft_rules(rm)
     rm.model.minimize(sum(coef * expr for coef, expr in rm.penalties if coef))
     add_hints(rm, chosen, counts)
-    first_objective = complete_hints(rm.model, config, HINT_SHARE * limit)
+    first_objective = complete_hints(rm.model, config, HINT_SHARE * limit, deadline)
     built_s = _time.perf_counter() - started
     if progress is not None:
         progress(f"roster model: {len(agents)} agents, {len(rm.x):,} candidate shifts, "
