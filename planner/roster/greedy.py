@@ -22,9 +22,9 @@ from planner.roster.model import RosterModel
 
 MAX_ROUNDS = 8  # rounds of best responses at most (fewer when they stop improving or time runs out)
 # The budget counts planned seconds, not measured ones, so the rounds run (and the roster) do not
-# depend on the machine's load. Calibrated on 2 shared cores (200 and 1000 demo agents, 2026-12-02:
-# 94-120 us per candidate shift and response, pricing and tiny solve together):
-RESPONSE_S = 1.2e-4  # per candidate shift of the agent, each time it answers
+# depend on the machine's load. Calibrated on 2 shared cores (200 demo agents, 2026-12-02: about
+# 70 us per candidate shift and response, pricing and tiny solve together):
+RESPONSE_S = 8e-5  # per candidate shift of the agent, each time it answers
 BUILD_S = 3e-5  # per candidate shift, once, when the agent's tiny model is built
 MAX_PIECE = 4  # the shortfall cost grows with its size up to this many agents short, then linearly
 
@@ -124,6 +124,9 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
             solver.parameters.max_deterministic_time = 0.5
             solver.parameters.num_workers = 1
             solver.parameters.random_seed = seed
+            # a tiny model: presolve and probing cost more than they save (2.5x faster at 200 agents, all optimal)
+            solver.parameters.cp_model_presolve = False
+            solver.parameters.cp_model_probing_level = 0
             status = solver.solve(sub.model)
             planned += RESPONSE_S * len(cands)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
