@@ -15,6 +15,8 @@ from collections import defaultdict
 from datetime import timedelta
 from collections.abc import Callable, Hashable
 
+from ortools.sat.python import cp_model
+
 from planner.roster.model import RosterModel
 from planner.roster.shifts import CandidateShift
 
@@ -54,12 +56,16 @@ def penalise_beyond_share(rm: RosterModel, kind: Callable[[CandidateShift], bool
     weight = rm.config.rules.weights.fairness
     if weight <= 0:
         return
-    for group in comparable_groups(rm, kind, key):
-        counts = {aid: sum(rm.x[aid, i] for i, c in enumerate(rm.candidates[aid]) if kind(c)) for aid in group}
-        total = sum(counts.values())
+    for n, group in enumerate(comparable_groups(rm, kind, key)):
+        shifts = {aid: [rm.x[aid, i] for i, c in enumerate(rm.candidates[aid]) if kind(c)] for aid in group}
+        counts = {aid: cp_model.LinearExpr.sum(xs) for aid, xs in shifts.items()}
+        # the group's total once, as a variable: written out in every member's row it made the model
+        # quadratic in the team's size (1000 agents: millions of terms, seconds of building and presolve)
+        total = rm.model.new_int_var(0, sum(map(len, shifts.values())), f"share_total[{label},{n}]")
+        rm.model.add(total == cp_model.LinearExpr.sum([x for xs in shifts.values() for x in xs]))
         weights = {aid: share_weight(rm, aid) for aid in group}
         whole = sum(weights.values())
-        most = max(sum(1 for c in rm.candidates[aid] if kind(c)) for aid in group)
+        most = max(len(xs) for xs in shifts.values())
         for aid in group:
             # excess (tenths of a shift) >= TENTHS x (count - total x weight / whole)
             excess = rm.model.new_int_var(0, TENTHS * most, f"beyond_share[{label},{aid}]")

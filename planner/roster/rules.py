@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from ortools.sat.python import cp_model
+
 from planner.roster.fairness import penalise_unfair_late_shifts, penalise_unfair_weekends
 from planner.roster.model import RosterModel
 from planner.timegrid import week_monday
@@ -202,8 +204,8 @@ def add_coverage(rm: RosterModel) -> None:
     covered: dict[tuple, list] = defaultdict(list)
     for (prof, t), xs in sorted(working.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if len(prof) == 1:
-            rm.alloc[prof, prof[0], t] = sum(xs)
-            covered[prof[0], t].append(sum(xs))
+            rm.alloc[prof, prof[0], t] = expr = cp_model.LinearExpr.sum(xs)
+            covered[prof[0], t].append(expr)
             continue
         parts = []
         for q in prof:
@@ -211,10 +213,10 @@ def add_coverage(rm: RosterModel) -> None:
             rm.alloc[prof, q, t] = v
             covered[q, t].append(v)
             parts.append(v)
-        rm.model.add(sum(parts) == sum(xs))
+        rm.model.add(cp_model.LinearExpr.sum(parts) == cp_model.LinearExpr.sum(xs))
     keys = sorted(set(covered) | set(rm.need))
     for q, t in keys:
-        cov = sum(covered.get((q, t), []))
+        cov = cp_model.LinearExpr.sum(covered.get((q, t), []))
         need = rm.need.get((q, t), 0)
         prio = rm.config.channels[q[0]].priority if q[0] in rm.config.channels else 1.0
         if need <= 0:
