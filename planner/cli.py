@@ -55,6 +55,14 @@ def _solver_options(f: Callable) -> Callable:
     return f
 
 
+def _previous_options(f: Callable) -> Callable:
+    f = click.option("--no-previous", is_flag=True,
+                     help="Ignore last week's roster (rules are then not judged across the week start).")(f)
+    f = click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Last week's roster CSV (default: rosters/out/<last week>.roster.csv when it exists).")(f)
+    return f
+
+
 def _progress(message: str) -> None:
     click.echo(message, err=True)
 
@@ -152,12 +160,14 @@ def _echo_written(paths: list[Path]) -> None:
 
 
 def _plan_and_report(workspace: Path, week: str, time_limit: float | None, workers: int | None,
-                     seed: int | None, skip_bad_rows: bool = False) -> None:
+                     seed: int | None, skip_bad_rows: bool = False, previous: Path | None = None,
+                     no_previous: bool = False) -> None:
     """Run the whole plan of a workspace and print its summary."""
     from planner.plan import run_plan
 
     ws = _workspace(workspace, time_limit, workers, seed)
-    run = run_plan(ws.root, week, config=ws.config, skip_bad_rows=skip_bad_rows, progress=_progress)
+    run = run_plan(ws.root, week, config=ws.config, skip_bad_rows=skip_bad_rows, progress=_progress,
+                   previous=previous, use_previous=not no_previous)
     _echo_notes(run.notes)
     _echo_roster_summary(run.roster, run.evaluation, ws.config, run.checks)
     _echo_written(run.written)
@@ -201,17 +211,21 @@ def demo(folder: Path, week: str | None, agents: int, history_weeks: int, overwr
 @_workspace_option
 @_week_option
 @_solver_options
+@_previous_options
 @click.option("--skip-bad-rows", is_flag=True,
               help="Skip bad history rows instead of stopping; they are written with reasons to forecasts/out/.")
 def plan(workspace: Path, week: str | None, time_limit: float | None, workers: int | None,
-         seed: int | None, skip_bad_rows: bool) -> None:
+         seed: int | None, previous: Path | None, no_previous: bool, skip_bad_rows: bool) -> None:
     """Run forecast -> requirements -> roster -> workbook for one week.
+
+    Last week's roster in rosters/out/ (or --previous) carries rest, consecutive days and
+    shift successions across the week start.
 
     \b
     Example:
       planner plan --week 2026-W49 --time-limit 60
     """
-    _plan_and_report(workspace, _week(week), time_limit, workers, seed, skip_bad_rows)
+    _plan_and_report(workspace, _week(week), time_limit, workers, seed, skip_bad_rows, previous, no_previous)
 
 
 @main.command()
@@ -347,13 +361,16 @@ def erlang(volume: float, aht: float, interval: int, target: str, occupancy: flo
 @_workspace_option
 @_week_option
 @_solver_options
+@_previous_options
 @click.option("--no-workbook", is_flag=True, help="Write only the roster CSV, not the workbook.")
 def roster(workspace: Path, week: str | None, time_limit: float | None, workers: int | None, seed: int | None,
-           no_workbook: bool) -> None:
+           previous: Path | None, no_previous: bool, no_workbook: bool) -> None:
     """Assign shifts to agents for a week with the CP-SAT solver.
 
     Uses forecasts/out/<week>.requirements.csv when it exists, else forecasts and staffs
-    first. Writes rosters/out/<week>.roster.csv and the workbook rosters/out/<week>.xlsx.
+    first. Last week's roster in rosters/out/ (or --previous) carries rest, consecutive
+    days and shift successions across the week start. Writes rosters/out/<week>.roster.csv
+    and the workbook rosters/out/<week>.xlsx.
 
     \b
     Example:
@@ -361,7 +378,8 @@ def roster(workspace: Path, week: str | None, time_limit: float | None, workers:
     """
     from planner.export import write_workbook
     from planner.fileio import write_csv
-    from planner.plan import PlanRun, load_shift_requests, load_team, saved_or_new_requirements, week_requirements
+    from planner.plan import (PlanRun, load_previous_roster, load_shift_requests, load_team,
+                              saved_or_new_requirements, week_requirements)
     from planner.roster import build_roster, check_roster, diagnose, evaluate_roster, write_roster
 
     ws = _workspace(workspace, time_limit, workers, seed)
@@ -372,8 +390,10 @@ def roster(workspace: Path, week: str | None, time_limit: float | None, workers:
     notes = diagnose(req, agents, cfg, week, time_off=time_off)
     _echo_notes(notes)
     wishes = load_shift_requests(ws, agents, week)
-    result = build_roster(req, agents, cfg, week, time_off=time_off, shift_requests=wishes, progress=_progress)
-    checks = check_roster(result, agents, cfg, requirements=req, time_off=time_off)
+    before = None if no_previous else load_previous_roster(ws, week, previous, _progress)
+    result = build_roster(req, agents, cfg, week, time_off=time_off, previous=before, shift_requests=wishes,
+                          progress=_progress)
+    checks = check_roster(result, agents, cfg, requirements=req, time_off=time_off, previous=before)
     evaluation = evaluate_roster(result, req, agents, cfg, shift_requests=wishes)
     paths = run.written + [write_roster(result, ws.roster_path(week)), write_csv(checks, ws.checks_path(week))]
     if not no_workbook:
@@ -398,17 +418,19 @@ def export(workspace: Path, week: str | None, per_agent: bool) -> None:
     from planner import columns as C
     from planner.export import write_workbook
     from planner.fileio import read_csv_frame
-    from planner.plan import load_shift_requests, load_team, saved_or_new_requirements, week_requirements
+    from planner.plan import (load_previous_roster, load_shift_requests, load_team, saved_or_new_requirements,
+                              week_requirements)
     from planner.roster import check_roster, evaluate_roster, read_roster
 
     ws = _workspace(workspace)
     cfg, week = ws.config, _week(week)
     agents, time_off = load_team(ws)
     result = read_roster(ws.roster_path(week))
+    before = load_previous_roster(ws, week)
     req = week_requirements(saved_or_new_requirements(ws, week, progress=_progress), week, cfg)
     fc_path = ws.forecast_path(week)
     forecast_frame = read_csv_frame(fc_path, C.FORECAST_COLUMNS, "forecast file") if fc_path.exists() else None
-    checks = check_roster(result, agents, cfg, requirements=req, time_off=time_off)
+    checks = check_roster(result, agents, cfg, requirements=req, time_off=time_off, previous=before)
     evaluation = evaluate_roster(result, req, agents, cfg, shift_requests=load_shift_requests(ws, agents, week))
     paths = [write_workbook(ws.workbook_path(week), config=cfg, week=week, agents=agents, roster=result,
                             evaluation=evaluation, requirements=req, forecast=forecast_frame, checks=checks,

@@ -149,6 +149,31 @@ def load_shift_requests(ws: Workspace, agents: tuple[Agent, ...], week: str) -> 
     return read_shift_requests(path, agents, ws.config, week) if path.exists() else None
 
 
+def load_previous_roster(ws: Workspace, week: str, path: str | Path | None = None,
+                         progress: Progress | None = None) -> pd.DataFrame | None:
+    """Last week's shifts (SHIFT_COLUMNS), for rest, consecutive days and successions across the week start.
+
+    From `path`, else rosters/out/<previous week>.roster.csv when planner wrote it; None
+    when there is none (the rules then do not judge work before the week). A roster of
+    another week is an InputError: its shifts would not touch this one.
+    """
+    from planner.roster import read_roster
+    from planner.timegrid import previous_week
+
+    before = previous_week(week)
+    target = Path(path) if path is not None else ws.roster_path(before)
+    if not target.exists():
+        if path is not None:
+            raise InputError(target, "last week's roster not found (a roster CSV written by planner)")
+        return None
+    roster = read_roster(target)
+    if roster.week != before:
+        raise InputError(target, f"holds the roster of {roster.week}; the week before {week} is {before}")
+    _say(progress, f"Last week's roster: {target} (rest, consecutive days and shift successions across "
+                   f"the week start)")
+    return roster.shifts
+
+
 def make_forecast(ws: Workspace, week: str, *, weeks: int | None = None, method: str | None = None,
                   history: pd.DataFrame | None = None, skip_bad_rows: bool = False,
                   progress: Progress | None = None, notes: list[str] | None = None):
@@ -226,8 +251,13 @@ def week_requirements(requirements: pd.DataFrame, week: str, config: Config) -> 
 
 def run_plan(workspace: str | Path = ".", week: str | None = None, *, config: Config | None = None,
              skip_bad_rows: bool = False, progress: Progress | None = None,
-             write_workbook_file: bool = True) -> PlanRun:
-    """Run forecast -> requirements -> roster -> checks -> workbook for one ISO week of a workspace."""
+             write_workbook_file: bool = True, previous: str | Path | None = None,
+             use_previous: bool = True) -> PlanRun:
+    """Run forecast -> requirements -> roster -> checks -> workbook for one ISO week of a workspace.
+
+    Last week's roster (`previous`, else the one planner wrote to rosters/out/) holds the
+    rules across the week start, unless `use_previous` is False.
+    """
     from planner.export import write_workbook
     from planner.roster import build_roster, check_roster, diagnose, evaluate_roster, write_roster
     from planner.timegrid import next_week
@@ -262,10 +292,12 @@ def run_plan(workspace: str | Path = ".", week: str | None = None, *, config: Co
     _say(progress, f"Rostering {len(agents)} agents (time limit {cfg.solver.time_limit_seconds:g} s, "
                    f"{cfg.solver.workers} workers, seed {cfg.solver.seed}) ...")
     wishes = load_shift_requests(ws, agents, week)
-    run.roster = build_roster(req, agents, cfg, week, time_off=time_off, shift_requests=wishes, progress=progress)
+    before = load_previous_roster(ws, week, previous, progress) if use_previous else None
+    run.roster = build_roster(req, agents, cfg, week, time_off=time_off, previous=before, shift_requests=wishes,
+                              progress=progress)
     run.written.append(write_roster(run.roster, ws.roster_path(week)))
     lap("roster")
-    run.checks = check_roster(run.roster, agents, cfg, requirements=req, time_off=time_off)
+    run.checks = check_roster(run.roster, agents, cfg, requirements=req, time_off=time_off, previous=before)
     run.written.append(write_csv(run.checks, ws.checks_path(week)))
     run.evaluation = evaluate_roster(run.roster, req, agents, cfg, shift_requests=wishes)
     lap("evaluate")

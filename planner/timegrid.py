@@ -42,6 +42,12 @@ def week_monday(week: str) -> date:
     return date.fromisocalendar(year, wk, 1)
 
 
+def previous_week(week: str) -> str:
+    """Return the ISO week before `week`."""
+    iso = (week_monday(week) - timedelta(days=7)).isocalendar()
+    return week_label(iso.year, iso.week)
+
+
 def next_week(today: date | None = None) -> str:
     """Return the ISO week after the one containing `today` (default: today)."""
     d = (today or date.today()) + timedelta(days=7)

@@ -341,10 +341,10 @@ def _solve(args: tuple) -> tuple[str, Any]:
     """Solve one plan's roster (runs in a worker process too); return ("ok", roster) or ("error", ...)."""
     from planner.roster import build_roster
 
-    requirements, agents, config, week, time_off, shift_requests = args
+    requirements, agents, config, week, time_off, shift_requests, previous = args
     try:
         return "ok", build_roster(requirements, agents, config, week, time_off=time_off,
-                                  shift_requests=shift_requests)
+                                  shift_requests=shift_requests, previous=previous)
     except InfeasibleRosterError as exc:
         return "infeasible", (str(exc), exc.conflicts)
     except PlannerError as exc:
@@ -353,10 +353,12 @@ def _solve(args: tuple) -> tuple[str, Any]:
 
 def whatif_reroster(base_forecast: pd.DataFrame, config: Config, agents: Sequence[Agent],
                     scenarios: Sequence[Scenario], week: str, *, time_off: pd.DataFrame | None = None,
-                    shift_requests: pd.DataFrame | None = None, base_roster=None, processes: int = 1, fte_hours: float | None = None,
+                    shift_requests: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
+                    base_roster=None, processes: int = 1, fte_hours: float | None = None,
                     progress: Progress | None = None) -> Comparison:
     """Solve a new roster for each scenario (and the base unless `base_roster` is given) and compare them.
 
+    previous: last week's shifts (SHIFT_COLUMNS), holding every plan's rules across the week start.
     Raises InfeasibleRosterError naming the scenario when its rules admit no roster.
     `processes` > 1 solves in that many worker processes; results do not depend on it.
     """
@@ -364,7 +366,7 @@ def whatif_reroster(base_forecast: pd.DataFrame, config: Config, agents: Sequenc
 
     plans = _plans(base_forecast, config, tuple(agents), scenarios, week)
     jobs = [(p.requirements, p.agents, p.config, week, _time_off_for(time_off, p.agents),
-             _time_off_for(shift_requests, p.agents)) for p in plans]
+             _time_off_for(shift_requests, p.agents), _time_off_for(previous, p.agents)) for p in plans]
     todo = list(range(len(plans))) if base_roster is None else list(range(1, len(plans)))
     results: dict[int, tuple[str, Any]] = {}
     if processes > 1 and len(todo) > 1:

@@ -25,7 +25,7 @@ def run_whatif(workspace: str | Path, week: str, *, scenarios: Sequence[Scenario
     depth "evaluate" keeps rosters/out/<week>.roster.csv; "reroster" solves again.
     """
     from planner.fileio import read_csv_frame
-    from planner.plan import Workspace, load_shift_requests, load_team, make_forecast
+    from planner.plan import Workspace, load_previous_roster, load_shift_requests, load_team, make_forecast
 
     if depth not in DEPTHS:
         raise PlannerError(f"depth: expected one of {', '.join(DEPTHS)}, got {depth!r}")
@@ -63,4 +63,5 @@ def run_whatif(workspace: str | Path, week: str, *, scenarios: Sequence[Scenario
         return whatif_evaluate(forecast, cfg, agents, chosen, week, read_roster(roster_path), fte_hours=fte_hours)
     wishes = load_shift_requests(ws, agents, week)
     return whatif_reroster(forecast, cfg, agents, chosen, week, time_off=time_off, shift_requests=wishes,
-                           processes=processes, fte_hours=fte_hours, progress=progress)
+                           previous=load_previous_roster(ws, week, progress=progress), processes=processes,
+                           fte_hours=fte_hours, progress=progress)
