@@ -408,3 +408,20 @@ def test_half_hour_zone_counts_only_whole_intervals():
     s = r.shifts.iloc[0]
     assert (s.start_utc.hour, s.start_utc.minute, s.paid_hours) == (3, 30, 8.0)
     assert sorted(r.allocation.interval_start.dt.hour) == list(range(4, 11))
+
+
+def test_demand_nobody_can_serve_costs_its_whole_convex_shortfall():
+    # Monday: 1 needed 9-17 (a works it), 5 needed 20-21 when nobody is available. The k-th agent short
+    # costs k x weight x priority up to 4, then 4 each: 1 + 2 + 3 + 4 + 4 = 14 x 100 x 3 (phone), nothing else
+    cfg = make_config()
+    agents = [make_agent("a", start=time(9), end=time(17), days=1, min_hours=8)]
+
+    def need(t, q):
+        local = t.tz_convert(BERLIN)
+        if local.date() != date(2026, 11, 30):
+            return 0
+        return 1 if 9 <= local.hour < 17 else 5 if local.hour == 20 else 0
+
+    r = solve(agents, cfg, need=need)
+    assert r.status == "OPTIMAL"
+    assert r.objective == pytest.approx(14 * cfg.rules.weights.shortfall * cfg.channels["phone"].priority) == 4200

@@ -240,9 +240,9 @@ def add_coverage(rm: RosterModel) -> None:
             rm.surplus_vars[q, t] = surplus
             rm.penalties.append((rm.cost(w.surplus), surplus))
             rm.model.add(cov + sum(pieces) - surplus == need)
-        else:
-            for s in pieces:
-                rm.model.add(s == 1)
+        else:  # nobody can serve it: the whole need is short (the last piece takes all beyond 3)
+            for k, s in enumerate(pieces):
+                rm.model.add(s == (need - 3 if k == 3 else 1))
 
 
 def penalise_duty_cover(rm: RosterModel) -> None:
