@@ -1,10 +1,12 @@
 """Lower bounds on the roster objective: never above the optimum, found by brute force on tiny weeks."""
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from datetime import date, time
 
+import numpy as np
 import pandas as pd
 import pytest
 from ortools.sat.python import cp_model
@@ -141,11 +143,17 @@ def contract_team():
             make_agent("b", start=time(8), end=time(18), days=2, min_hours=12, max_hours=14, days_off=off)]
 
 
+@functools.cache
+def contract_case() -> tuple[RosterModel, float]:
+    """The contract team's model and its optimum by brute force (agent a prefers 8:00, 1 point per hour away)."""
+    rm = model(contract_team(), make_config(**CONTRACT_CFG), CONTRACT_DAYS)
+    pref = lambda aid, c: 1.0 * abs(c.start_local_min - 8 * 60) / 60 if aid == "a" else 0.0
+    return rm, brute_force(rm, CONTRACT_DAYS, pref)
+
+
 def test_bound_against_brute_force_with_contracts_and_preferred_start():
     cfg = make_config(**CONTRACT_CFG)
-    rm = model(contract_team(), cfg, CONTRACT_DAYS)
-    pref = lambda aid, c: 1.0 * abs(c.start_local_min - 8 * 60) / 60 if aid == "a" else 0.0
-    optimum = brute_force(rm, CONTRACT_DAYS, pref)
+    rm, optimum = contract_case()
     lagrange = B.lagrangian_bound(rm, 2.0)
     lp = B.lp_bound(rm, 10.0)
     assert lagrange.value <= optimum and lp.value <= optimum
@@ -154,15 +162,23 @@ def test_bound_against_brute_force_with_contracts_and_preferred_start():
     assert solved.status == "OPTIMAL" and solved.objective == pytest.approx(optimum)
 
 
-def test_lp_bound_is_the_optimum_when_the_lp_is_integral():
-    # one queue, one day, identical agents, 8 h shifts without break starting on any hour: the coverage
-    # matrix has consecutive ones in every row (an interval matrix), so it is totally unimodular and the
-    # LP optimum is integral: the LP bound must equal the optimum exactly
+@functools.cache
+def integral_day() -> tuple[RosterModel, float]:
+    """One queue, one day, four identical agents, 8 h shifts without break on any hour; and its optimum.
+
+    The coverage matrix has consecutive ones in every row (an interval matrix), so it is
+    totally unimodular and the LP optimum is integral.
+    """
     cfg = make_config()
     hours = {(MONDAY, h): n for h, n in zip(range(6, 22), [1, 1, 2, 3, 3, 2, 2, 2, 3, 3, 2, 1, 1, 1, 1, 1])}
     team = [make_agent(f"a{i}", start=time(6), end=time(22), days_off=NOT_MONDAY) for i in range(4)]
     rm = model(team, cfg, hours)
-    optimum = brute_force(rm, hours)
+    return rm, brute_force(rm, hours)
+
+
+def test_lp_bound_is_the_optimum_when_the_lp_is_integral():
+    # the LP optimum is integral here (integral_day): the LP bound must equal the optimum exactly
+    rm, optimum = integral_day()
     lp = B.lp_bound(rm, 10.0)
     assert lp.status == "OPTIMAL" and lp.groups == 1  # the four agents are one group of four
     assert lp.value == optimum
@@ -219,3 +235,94 @@ def test_running_out_of_time_gives_no_bound_or_a_weaker_valid_one():
     first = B.lagrangian_bound(rm, 5.0, max_iterations=1)
     assert first.iterations == 1 and first.status == "ITERATION_LIMIT"
     assert 0 <= first.value <= full.value  # any prices give a bound: stopping early only weakens it
+
+
+# --- the column-generation bound (ascent, then a Dantzig-Wolfe master priced by the same per-agent programme) ---
+
+def test_column_generation_bound_stays_below_brute_force_optima():
+    # the break day's optimum counts every break position (the bound's model has the first stage's mid-shift ones)
+    breaks = make_config(**BREAK_CFG)
+    break_day = (model(break_team(), breaks, BREAK_DAY),
+                 brute_force(model(break_team(), breaks, BREAK_DAY, breaks="all"), BREAK_DAY))
+    for rm, optimum in (break_day, contract_case()):
+        cg = B.column_generation_bound(rm, 1.0)
+        assert 0.9 * optimum <= cg.value <= optimum
+        assert cg.value >= B.lagrangian_bound(rm, 1.0).value - 1 / COST_SCALE
+    assert B.column_generation_bound(break_day[0], 1.0).value == break_day[1] == SHORT  # tight here, as the ascent
+
+
+def test_column_generation_bound_is_the_lp_optimum_when_the_lp_is_integral():
+    rm, optimum = integral_day()
+    cg = B.column_generation_bound(rm, 1.0)
+    assert cg.value == B.lp_bound(rm, 10.0).value == optimum
+
+
+def test_column_generation_proves_the_cyclic_optimum_where_the_ascent_crawls():
+    # sixty identical agents all answer a price with the same shift, so the ascent stalls well below the
+    # optimum (144, the LP's, integral here); the master mixes their shifts and its duals are the right prices
+    optimum = (8 * 55 - sum(CYCLIC_NEED)) * SURPLUS
+    rm = cyclic_model()
+    ascent = B.lagrangian_bound(rm, 1.0)
+    cg = B.column_generation_bound(rm, 1.0)
+    assert ascent.value < optimum  # the case is meant to be hard for the ascent
+    assert cg.value == optimum and cg.status == "CONVERGED"
+    assert B.column_generation_bound(rm, 1.0).value == cg.value  # planned budgets: the same bound again
+
+
+def test_column_generation_takes_a_known_roster_as_its_first_weeks():
+    # a roster whose sixty agents start on every hour of the day in turn: its weeks hold the optimal mix,
+    # so the master needs fewer rounds than from the ascent's weeks alone (no ascent here: share 0)
+    rm = cyclic_model()
+    weeks = {aid: [h % 24] for aid, h in zip(sorted(rm.candidates), range(60))}
+    seeded = B.column_generation_bound(rm, 1.0, weeks=weeks, ascent_share=0.0)
+    alone = B.column_generation_bound(rm, 1.0, ascent_share=0.0)
+    optimum = (8 * 55 - sum(CYCLIC_NEED)) * SURPLUS
+    assert seeded.value == alone.value == optimum and seeded.status == alone.status == "CONVERGED"
+    assert seeded.iterations < alone.iterations
+
+
+def test_best_weeks_recovered_from_the_dynamic_programme_have_its_value():
+    # each group's week that evaluate() returns must be allowed by its contract and earn exactly what the
+    # programme's value says, a lone day off (worked, off, worked) costing LONE_DAY_OFF when counted: checked
+    # independently from the candidates' intervals (week_supply without lone days) and dates
+    rm, _ = contract_case()
+    dual = B.LagrangianDual(rm)
+    rng = np.random.default_rng(0)
+    lone_weeks = 0
+    for lone_days in [False, True] * 10:
+        earn = rng.uniform(-2.0, 60.0, size=(len(dual.profiles), dual.T)) * COST_SCALE
+        agents_side, supply, weeks = dual._agents(earn, lone_days)
+        total = dual.constant
+        for g, cands, positions in weeks:
+            aid = dual.groups[g][0]
+            shifts = [rm.candidates[aid][c - dual.first_cand[g]] for c in cands]
+            cost, work = dual.week_supply(cands, positions)
+            p = dual.profiles.index(rm.agents[aid].skill_profile)
+            on = [d in {c.local_date for c in shifts} for d in rm.dates[aid]]
+            lone = sum(1 for a, b, c in zip(on, on[1:], on[2:]) if a and not b and c)
+            lone_weeks += lone_days and lone > 0
+            with_lone = dual.week_supply(cands, positions, lone_days)[0]
+            assert with_lone == cost + lone_days * lone * LONE_DAY_OFF * COST_SCALE
+            total += dual.n[g] * (cost - sum(k * earn[p, t] for t, k in work.items())
+                                  + lone_days * lone * LONE_DAY_OFF * COST_SCALE)
+            contract = rm.contracts[aid]
+            assert contract.min_minutes <= sum(c.paid_minutes for c in shifts) <= contract.max_minutes
+            assert contract.days is None or len(shifts) == contract.days
+            assert len({c.local_date for c in shifts}) == len(shifts)  # one shift a day
+        assert total == pytest.approx(agents_side, rel=1e-9, abs=1e-6)
+    assert lone_weeks > 0  # the prices made some agent take a lone day off: its cost was checked too
+
+
+def test_bound_counts_a_lone_day_off_the_contract_forces():
+    # one agent, two 8 h days of Monday to Wednesday, work needed Monday and Wednesday only: the best week
+    # leaves Tuesday a lone day off (LONE_DAY_OFF), every other costs a day of shortfall; the master's weeks
+    # and their pricing count lone days off, so the bound sees it (0 when the rule is off); the ascent prices
+    # without them (twice as fast) and only counts them at its best prices, which need not see them
+    hours = {**{(MONDAY, h): 1 for h in range(9, 17)}, **{(WEDNESDAY, h): 1 for h in range(9, 17)}}
+    team = [make_agent("a", days=2, min_hours=16, max_hours=16, days_off=range(3, 7))]
+    rm = model(team, make_config(), hours)
+    assert brute_force(rm, hours) == LONE_DAY_OFF
+    cg = B.column_generation_bound(rm, 1.0)
+    assert cg.value == LONE_DAY_OFF and cg.status == "CONVERGED"
+    assert 0 <= B.lagrangian_bound(rm, 1.0).value <= LONE_DAY_OFF
+    assert B.column_generation_bound(model(team, make_config(days_off_together=False), hours), 1.0).value == 0

@@ -6,7 +6,7 @@ even valid for the final roster. Both bounds here relax the *whole* problem inst
 every break position is allowed, rules are dropped rather than added, and soft terms
 that cannot be bounded are left out (every penalty is >= 0). No roster can cost less.
 
-- `lagrangian_bound` (used by build_roster): coverage's equation per queue and interval
+- `lagrangian_bound`: coverage's equation per queue and interval
   (coverage + shortfall - surplus = need) is priced instead of enforced. Each agent then
   picks its best whole week alone, exactly, by dynamic programming over its local days
   (one shift a day, the contract's days and hours, the cheapest break position, soft
@@ -15,14 +15,24 @@ that cannot be bounded are left out (every penalty is >= 0). No roster can cost 
   subgradient ascent raises it, and every iterate is a valid bound, so a time-out only
   weakens it. At its best it equals the LP bound of the per-agent convex hull
   (Dantzig-Wolfe), which is at least the plain LP bound. It scales to 1000 agents.
+- `column_generation_bound` (used by build_roster): the same prices, found better: a
+  shorter ascent, then the Dantzig-Wolfe master (each group's agents spread over weeks
+  the programme found, the queues' coverage as in the LP) solved by GLOP round after
+  round, each pricing new weeks at its duals. Every L it evaluates is a bound as above;
+  when L meets the master's optimum the bound is the relaxation's best and says so
+  ("CONVERGED"). Once converged, the weeks also pay their lone days off (the programme
+  then keeps whether the day before was worked) and the rounds go on. Master solves grow
+  with the week (12k rows and ~30k simplex iterations a solve at 200 agents), so small
+  budgets on large weeks leave it all to the ascent.
 - `lp_bound`: the plain LP relaxation solved by GLOP, with every per-agent rule and
   soft term that is linear without an enforcement literal, read from the agent's own
   CP-SAT model. Exact but slow beyond a few dozen agents; an independent cross-check.
 
 Rules left out of both: rest between shifts (an enforcement literal), everything that
 compares agents (fair shares) or counts the team (duty cover); the Lagrangian also
-leaves out consecutive-day rules and soft terms that need auxiliary variables (lone days
-off, stable starts). Identical agents are aggregated: n of them span exactly n times one
+leaves out consecutive-day rules and soft terms that need auxiliary variables (stable
+starts; lone days off except in the column generation's second phase and at the
+ascent's best prices). Identical agents are aggregated: n of them span exactly n times one
 agent's choices. Values are rounded up to the objective's integer units after a small
 relative slack for floating point.
 """
@@ -67,7 +77,7 @@ class RosterBound:
     groups: int = 0  # distinct agents after aggregating identical ones
     columns: int = 0  # of the LP (lp_bound)
     rows: int = 0
-    iterations: int = 0  # of the subgradient ascent (lagrangian_bound)
+    iterations: int = 0  # of the subgradient ascent (lagrangian_bound), plus the master rounds (column generation)
 
     @property
     def proven(self) -> bool:
@@ -377,6 +387,13 @@ STALL_ITERATIONS = 25  # iterations without a better bound before the step shrin
 STEP_SHRINK = 0.7
 MIN_STEP = 1e-6  # the ascent stops when its step factor has shrunk below this
 LAGRANGE_UNITS_PER_SECOND = 8.0e7  # array cells per second the ascent plans with (1.1-1.6e8 measured, 2 shared cores)
+LAGRANGE_MIN_UNITS = 1.0e5  # cells an iteration is planned as at least: on tiny weeks its numpy calls cost ~1 ms
+WALL_SLACK = 1.5  # the wall clock stops a bound at this multiple of its budget (a safety net: budgets are planned)
+CG_ASCENT_SHARE = 0.5  # of column_generation_bound's budget, for the ascent before the master
+CG_SMOOTHING = 0.5  # weight of the best prices so far in the prices a column-generation round uses
+CG_POOL = 10  # the ascent's last improving week sets that seed the master
+CG_FIRST_SOLVE = 1.0  # simplex iterations per master row planned for its first solve (0.4-1.4 measured)
+GLOP_ROW_ITERATIONS_PER_SECOND = 2.0e7  # simplex iterations x master rows per second (GLOP, 2 shared cores)
 
 
 def _runs(intervals) -> list[tuple[int, int]]:
@@ -468,8 +485,11 @@ class LagrangianDual:
         cand_p, cand_key, cand_cost, base_spans, off_spans = [], [], [], [], []
         shapes: dict = {}
         linear = _linear_shift_costs(rm, [a[0] for a in groups])
+        self.groups = groups
+        self.first_cand = np.zeros(G + 1, dtype=np.int64)  # group g's candidates are rows first_cand[g]:[g + 1]
         for g, aids in enumerate(groups):
             rep = aids[0]
+            self.first_cand[g] = len(cand_p)
             contract = rm.contracts[rep]
             self.days[g] = -1 if contract.days is None else contract.days
             self.lo_min[g], self.hi_min[g] = contract.min_minutes, contract.max_minutes
@@ -487,6 +507,7 @@ class LagrangianDual:
                 if any(len(x) > 1 for x in spans):
                     raise ValueError(f"agent {rep}: a break takes off intervals that are not consecutive")
                 off_spans.append([x[0] if x else (0, 0) for x in spans])
+        self.first_cand[G] = len(cand_p)
         self.cand_p = np.array(cand_p, dtype=np.int64)
         row = self.cand_p * (T + 1)  # each profile's row in the cumulative prices
         self.base_lo, self.base_hi, self.base_pad = _padded(base_spans, row)
@@ -549,6 +570,10 @@ class LagrangianDual:
         self.extra = [step - self.low for step in self.steps]
         self.H = max(self.extra + [0]) * (self.K - 1) + 1
         self.feasible = self._final_states()
+        # a lone day off (worked, off, worked) costs this when days off together are asked for (0: not)
+        self.lone_cost = float(rm.cost(rm.config.rules.weights.days_off_together)
+                               if rm.config.rules.days_off_together else 0)
+        self.cand_day = key // NL % D  # each candidate's day in its agent's dates
         self.units = self.off_lo.size + self.base_lo.size + G * self.K * self.H * D * NL + Q * T * 8
 
     def _final_states(self) -> np.ndarray:
@@ -570,9 +595,20 @@ class LagrangianDual:
         """Return prices moved into the box that holds an optimal price vector (any price gives a bound)."""
         return np.clip(prices, self.price_lo, self.price_hi)
 
-    def _agents(self, prices: np.ndarray) -> tuple[float, np.ndarray]:
-        """Return the sum over agents of min over weeks of (soft cost - prices earned), and the supply per profile x t."""
+    def _agents(self, prices: np.ndarray, lone_days: bool = False) -> tuple[float, np.ndarray, list]:
+        """Return the sum over agents of min over weeks of (soft cost - prices earned), the supply per profile x t,
+        and each group's best week: (group, candidate indices, break position indices).
+
+        lone_days: also count lone days off (the state then keeps whether the day before was
+        worked, 1, or a day off after a worked one, 2, else 0; working from 2 pays): a stronger
+        bound for about twice the work.
+        """
         P, T, G, D, NL, K, H = len(self.profiles), self.T, self.G, self.D, self.NL, self.K, self.H
+        if lone_days and self.lone_cost > 0:
+            on_state, off_moves, lone = 1, ((0, (0, 2)), (2, (1,))), np.array([0.0, 0.0, self.lone_cost])
+        else:
+            on_state, off_moves, lone = 0, ((0, (0,)),), np.zeros(1)
+        S = len(lone)
         cum = np.zeros((P, T + 1))
         np.cumsum(prices, axis=1, out=cum[:, 1:])
         cum = cum.ravel()
@@ -584,44 +620,56 @@ class LagrangianDual:
         best = np.full(G * D * NL, NEG)
         best[self.seg_key] = seg_best
         best = best.reshape(G, D, NL)
-        week = np.full((G, K, H), NEG)
-        week[:, 0, 0] = 0.0
+        week = np.full((G, S, K, H), NEG)
+        week[:, 0, 0, 0] = 0.0
         history = [week]
         for d in range(D):
-            nxt = week.copy()
+            nxt = np.full_like(week, NEG)
+            for s_new, olds in off_moves:
+                nxt[:, s_new] = week[:, olds[0]] if len(olds) == 1 else np.maximum(week[:, olds[0]], week[:, olds[1]])
+            work = week[:, 0, :K - 1] if S == 1 else (week[:, :, :K - 1] - lone[None, :, None, None]).max(axis=1)
             for length, extra in enumerate(self.extra):
                 if extra < H:
-                    np.maximum(nxt[:, 1:, extra:], week[:, :K - 1, :H - extra] + best[:, d, length][:, None, None],
-                               out=nxt[:, 1:, extra:])
+                    np.maximum(nxt[:, on_state, 1:, extra:], work[:, :, :H - extra] + best[:, d, length][:, None, None],
+                               out=nxt[:, on_state, 1:, extra:])
             week = nxt
             history.append(week)
-        final = np.where(self.feasible, week, NEG).reshape(G, -1)
+        final = np.where(self.feasible[:, None], week, NEG).reshape(G, -1)
         state = final.argmax(axis=1)
         top = final[np.arange(G), state]
         if (top <= NEG / 2).any():
             raise ValueError("an agent has no week its contract allows")
         # the weeks picked, day by day backwards (the same sums again, so equality is exact), and their supply
         supply = np.zeros(P * (T + 1))
-        k, h = state // H, state % H
+        s, k, h = state // (K * H), state // H % K, state % H
         groups = np.arange(G)
         n_sorted = len(earn_sorted)
         first = n_sorted - np.maximum.reduceat(
             np.where(earn_sorted >= seg_best[self.seg_of], n_sorted - np.arange(n_sorted), 0), self.seg_start)
-        picked_c, picked_n = [], []
+        picked_c, picked_n, picked_g = [], [], []
         for d in range(D - 1, -1, -1):
-            now, before = history[d + 1][groups, k, h], history[d]
+            now, before = history[d + 1][groups, s, k, h], history[d]
+            came = np.full(G, -1)  # the state before day d
+            for s_new, olds in off_moves:  # a day off first, as the forward pass keeps it on ties
+                for s_old in olds:
+                    came = np.where((came < 0) & (s == s_new) & (before[groups, s_old, k, h] == now), s_old, came)
             length = np.full(G, -1)
             for cand_len, extra in enumerate(self.extra):
-                ok = (length < 0) & (k > 0) & (h >= extra) & (before[groups, k - 1, np.maximum(h - extra, 0)]
-                                                                 + best[groups, d, cand_len] == now)
-                length = np.where(ok & (before[groups, k, h] != now), cand_len, length)
+                for s_old in range(S):
+                    ok = ((came < 0) & (s == on_state) & (k > 0) & (h >= extra)
+                          & ((before[groups, s_old, np.maximum(k - 1, 0), np.maximum(h - extra, 0)] - lone[s_old])
+                             + best[groups, d, cand_len] == now))
+                    length = np.where(ok, cand_len, length)
+                    came = np.where(ok, s_old, came)
             on = length >= 0
             if on.any():
                 seg = np.searchsorted(self.seg_key, (groups[on] * D + d) * NL + length[on])
                 picked_c.append(self.order[first[seg]])
                 picked_n.append(self.n[on])
+                picked_g.append(groups[on])
                 k = np.where(on, k - 1, k)
                 h = np.where(on, h - np.array(self.extra)[np.maximum(length, 0)], h)
+            s = np.maximum(came, 0)
         if picked_c:
             c = np.concatenate(picked_c)
             n = np.concatenate(picked_n)
@@ -632,8 +680,16 @@ class LagrangianDual:
             pos = off[c].argmin(axis=1)  # the break each picked shift takes: its cheapest position
             np.add.at(supply, self.off_lo[c, pos], -n)
             np.add.at(supply, self.off_hi[c, pos], n)
+            g = np.concatenate(picked_g)
+            by_group = np.argsort(g, kind="stable")
+            cuts = np.flatnonzero(np.diff(g[by_group])) + 1
+            picked = {int(g[i[0]]): (tuple(int(x) for x in c[i]), tuple(int(x) for x in pos[i]))
+                      for i in np.split(by_group, cuts)}
+        else:
+            picked = {}
         supply = np.cumsum(supply.reshape(P, T + 1), axis=1)[:, :T]
-        return float(-(self.n * top).sum() + self.constant), supply
+        weeks = [(g, *picked.get(g, ((), ()))) for g in range(G)]
+        return float(-(self.n * top).sum() + self.constant), supply, weeks
 
     def value(self, prices: np.ndarray) -> tuple[float, np.ndarray]:
         """Return L(prices) in solver units and a supergradient; prices per queue x interval.
@@ -641,13 +697,21 @@ class LagrangianDual:
         Each working agent serves its best-priced queue; each queue keeps its coverage
         equation (coverage + shortfall - surplus = need) only through its price.
         """
+        value, grad, _ = self.evaluate(prices)
+        return value, grad
+
+    def evaluate(self, prices: np.ndarray, lone_days: bool = False) -> tuple[float, np.ndarray, list]:
+        """Return L(prices), a supergradient, and each group's best week (`week_supply` reads one).
+
+        lone_days: also count lone days off in the agents' weeks (see `_agents`).
+        """
         prices = np.where(self.open, prices, 0.0)
         ext = np.vstack([prices, np.full((1, self.T), -np.inf)])
         options = ext[self.prof_queues]  # profile x its queues x interval
         choice = options.argmax(axis=1)
         earn = np.take_along_axis(options, choice[:, None, :], axis=1)[:, 0, :]
         earn = np.where(self.possible, earn, 0.0)
-        agents_side, supply = self._agents(earn)
+        agents_side, supply, weeks = self._agents(earn, lone_days)
         cov = np.zeros((len(self.queues) + 1, self.T))
         q_of = np.take_along_axis(self.prof_queues[:, :, None].repeat(self.T, axis=2), choice[:, None, :],
                                   axis=1)[:, 0, :]
@@ -662,7 +726,28 @@ class LagrangianDual:
         surplus = np.where(self.surplus_cost + prices < 0, self.cap, 0.0)
         value = agents_side + float(np.where(self.open, queue_side, 0.0).sum()) + self.closed_cost
         grad = np.where(self.open, self.need - cov - short + surplus, 0.0)
-        return value, grad
+        return value, grad, weeks
+
+    def week_supply(self, cands: tuple, positions: tuple, lone_days: bool = False) -> tuple[float, dict[int, int]]:
+        """Return a week's soft cost (solver units) and the intervals it works, agents per interval index.
+
+        cands: candidate indices (rows of this object's arrays); positions: each one's break
+        position; lone_days: the cost counts its lone days off too.
+        """
+        work: dict[int, int] = defaultdict(int)
+        on = {int(self.cand_day[c]) for c in cands}
+        cost = self.lone_cost * sum(1 for d in on if d + 1 not in on and d + 2 in on) if lone_days else 0.0
+        for c, pos in zip(cands, positions):
+            row = int(self.cand_p[c]) * (self.T + 1)
+            for lo, hi, pad in zip(self.base_lo[c], self.base_hi[c], self.base_pad[c]):
+                if not pad:
+                    for t in range(lo - row, hi - row):
+                        work[t] += 1
+            if not self.pad[c, pos]:
+                for t in range(self.off_lo[c, pos] - row, self.off_hi[c, pos] - row):
+                    work[t] -= 1
+            cost += float(self.cand_cost[c])
+        return cost, {t: k for t, k in work.items() if k}
 
 
 def lagrangian_bound(rm: RosterModel, time_limit_s: float = 10.0, *, upper: float | None = None,
@@ -677,19 +762,43 @@ def lagrangian_bound(rm: RosterModel, time_limit_s: float = 10.0, *, upper: floa
     started = _time.perf_counter()
     dual = LagrangianDual(rm) if dual is None else dual
     # planned from the budget, not from time measured, so a machine gives the same bound each run
-    iterations = max(1, int(time_limit_s * LAGRANGE_UNITS_PER_SECOND / max(1, dual.units)))
+    iterations = max(1, int(time_limit_s * LAGRANGE_UNITS_PER_SECOND / max(dual.units, LAGRANGE_MIN_UNITS)))
     if max_iterations is not None:
         iterations = min(iterations, max_iterations)
-    deadline = started + 1.5 * time_limit_s
-    prices = dual.initial_prices()
-    best, direction, theta, stall, done, status = -math.inf, None, 1.0, 0, 0, "ITERATION_LIMIT"
+    ascent = _ascent(dual, dual.initial_prices(), iterations, upper, started + WALL_SLACK * time_limit_s)
+    best = max(ascent.best, dual.evaluate(ascent.prices, lone_days=True)[0])  # the ascent's prices, lone days counted
+    return RosterBound(_proven(best), ascent.status, _time.perf_counter() - started, groups=dual.G,
+                       iterations=ascent.iterations)
+
+
+def _proven(units: float) -> float:
+    """Return a bound in solver units as objective points, rounded up (the objective is integral in solver units)."""
+    return max(0, math.ceil(units - TOLERANCE * max(1.0, abs(units)))) / COST_SCALE
+
+
+@dataclass
+class _Ascent:
+    """Where a subgradient ascent ended: its best value (solver units), at which prices, and how."""
+
+    best: float
+    prices: np.ndarray
+    status: str
+    iterations: int
+
+
+def _ascent(dual: LagrangianDual, prices: np.ndarray, iterations: int, upper: float | None, deadline: float,
+            pool: list | None = None) -> _Ascent:
+    """Run a projected, deflected subgradient ascent from `prices`; append each improving week set to `pool`."""
+    best, best_prices, direction, theta, stall, done, status = -math.inf, prices, None, 1.0, 0, 0, "ITERATION_LIMIT"
     goal_units = -math.inf if upper is None else upper * COST_SCALE
     for done in range(1, iterations + 1):
-        value, grad = dual.value(prices)
+        value, grad, weeks = dual.evaluate(prices)
         # a price held at its box's edge cannot move outwards: that part of the supergradient is void
         grad = np.where(((prices <= dual.price_lo) & (grad < 0)) | ((prices >= dual.price_hi) & (grad > 0)), 0.0, grad)
         if best == -math.inf or value > best + 1e-9 * abs(best):
-            best, stall = value, 0
+            best, best_prices, stall = value, prices, 0
+            if pool is not None:
+                pool.append(weeks)
         else:
             stall += 1
             if stall >= STALL_ITERATIONS:
@@ -706,9 +815,7 @@ def lagrangian_bound(rm: RosterModel, time_limit_s: float = 10.0, *, upper: floa
         direction = grad if direction is None else grad + DEFLECTION * direction
         goal = max(goal_units, best + 0.02 * abs(best) + COST_SCALE)  # Polyak's step towards a target
         prices = dual.clip(prices + theta * (goal - value) / float((direction * direction).sum()) * direction)
-    units = math.ceil(best - TOLERANCE * max(1.0, abs(best)))  # the objective is integral in solver units
-    return RosterBound(max(0, units) / COST_SCALE, status, _time.perf_counter() - started, groups=dual.G,
-                       iterations=done)
+    return _Ascent(best, best_prices, status, done)
 
 
 def shortfall_cost(rm: RosterModel, q, need: int, short: int) -> int:
@@ -759,3 +866,179 @@ def roster_terms(rm: RosterModel, chosen: dict[str, list[int]], counts: dict[tup
     for family, terms in families.items():
         out[family] += sum(c * solver.value(e) for c, e in terms) / COST_SCALE
     return dict(out)
+
+
+# --- the column-generation bound ------------------------------------------------------------------
+
+class _Master:
+    """The Dantzig-Wolfe master LP over the weeks found so far, kept in GLOP between solves.
+
+    Rows: one per group (its agents spread over its weeks: convexity, = the group's size),
+    one per multi-skill profile and interval (the agents its weeks put there = those it
+    allocates to its queues), one per open queue and interval (coverage + shortfall pieces
+    - surplus = need). A week is a column; the coverage rows' duals are prices for
+    LagrangianDual.
+    """
+
+    def __init__(self, dual: LagrangianDual):
+        self.dual = dual
+        self.lone_days = False  # whether weeks cost their lone days off (to match pricing with them)
+        self.columns: list[tuple[pywraplp.Variable, tuple, tuple]] = []
+        self.solver = s = pywraplp.Solver.CreateSolver("GLOP")
+        self.objective = obj = s.Objective()
+        obj.SetOffset(dual.constant + dual.closed_cost)
+        self.convexity = [s.Constraint(float(n), float(n)) for n in dual.n]
+        Q = len(dual.queues)
+        self.coverage: dict[tuple[int, int], pywraplp.Constraint] = {}
+        for q, t in zip(*np.nonzero(dual.open)):
+            q, t = int(q), int(t)
+            row = self.coverage[q, t] = s.Constraint(float(dual.need[q, t]), float(dual.need[q, t]))
+            for k in range(4):
+                width = float(dual.piece_width[k, q, t])
+                if width > 0:
+                    v = s.NumVar(0.0, width, "")
+                    row.SetCoefficient(v, 1.0)
+                    obj.SetCoefficient(v, float(dual.piece_cost[k, q]))
+            v = s.NumVar(0.0, s.infinity(), "")
+            row.SetCoefficient(v, -1.0)
+            obj.SetCoefficient(v, dual.surplus_cost)
+        # where a profile's agents count: its queue's coverage row, or its own row allocating them to its queues
+        self.rows: dict[tuple[int, int], pywraplp.Constraint] = {}
+        for p, t in zip(*np.nonzero(dual.possible)):
+            p, t = int(p), int(t)
+            queues = [int(q) for q in dual.prof_queues[p] if q < Q]
+            if len(queues) == 1:
+                self.rows[p, t] = self.coverage[queues[0], t]
+                continue
+            row = self.rows[p, t] = s.Constraint(0.0, 0.0)
+            for q in queues:
+                v = s.NumVar(0.0, s.infinity(), "")
+                row.SetCoefficient(v, -1.0)
+                self.coverage[q, t].SetCoefficient(v, 1.0)
+        self.known: set[tuple] = set()
+        self.Q = Q
+
+    @staticmethod
+    def size(dual: LagrangianDual) -> int:
+        """Return the number of rows the master of `dual` has (without building it)."""
+        multi = np.array([sum(1 for q in p if q < len(dual.queues)) > 1 for p in dual.prof_queues])
+        return dual.G + int(dual.open.sum()) + int(dual.possible[multi].sum()) if len(multi) else dual.G
+
+    def add(self, g: int, cands: tuple, positions: tuple) -> bool:
+        """Add group g's week (candidate rows and break positions) as a column; False if it was there."""
+        key = (g, cands, positions)
+        if key in self.known:
+            return False
+        self.known.add(key)
+        cost, work = self.dual.week_supply(cands, positions, self.lone_days)
+        v = self.solver.NumVar(0.0, self.solver.infinity(), "")
+        self.convexity[g].SetCoefficient(v, 1.0)
+        self.objective.SetCoefficient(v, cost)
+        self.columns.append((v, cands, positions))
+        if work:
+            p = int(self.dual.cand_p[cands[0]])
+            for t, k in work.items():
+                self.rows[p, t].SetCoefficient(v, float(k))
+        return True
+
+    def count_lone_days(self) -> None:
+        """Make every week, known and new, cost its lone days off too (the basis stays feasible: a warm start)."""
+        self.lone_days = True
+        for v, cands, positions in self.columns:
+            self.objective.SetCoefficient(v, self.dual.week_supply(cands, positions, True)[0])
+
+    def solve(self, iteration_limit: int, time_limit_s: float) -> tuple[bool, float, np.ndarray]:
+        """Solve (warm from the last basis); return whether optimal, the objective and the coverage rows' duals."""
+        # without presolve GLOP keeps its basis between solves: a round after new columns starts from the last one
+        self.solver.SetSolverSpecificParametersAsString(f"max_number_of_iterations: {max(1, iteration_limit)} "
+                                                        f"use_preprocessing: false")
+        self.solver.SetTimeLimit(max(10, int(1000 * time_limit_s)))
+        solved = self.solver.Solve() == pywraplp.Solver.OPTIMAL
+        prices = np.zeros((self.Q, self.dual.T))
+        for (q, t), row in self.coverage.items():
+            prices[q, t] = row.dual_value()
+        return solved, self.objective.Value(), prices
+
+
+def column_generation_bound(rm: RosterModel, time_limit_s: float = 10.0, *, upper: float | None = None,
+                            weeks: dict[str, list[int]] | None = None, dual: LagrangianDual | None = None,
+                            ascent_share: float = CG_ASCENT_SHARE, max_rounds: int | None = None) -> RosterBound:
+    """Return the best Lagrangian bound (objective points) of an ascent followed by column generation.
+
+    The subgradient ascent (`ascent_share` of the budget; `upper` is its target, as in
+    lagrangian_bound) gets near good prices fast and pools the weeks the agents pick on
+    its way up; the Dantzig-Wolfe master over the last of them and `weeks` (a known
+    roster: candidate indices per agent) is then solved by GLOP, round after round, each
+    pricing new weeks at the master's duals. L(prices) is a proven bound at every step,
+    whatever the master holds; once it meets the master's optimum, which no L exceeds,
+    the bound is the relaxation's best ("CONVERGED"). The budget is planned as ascent
+    iterations and simplex iterations from the problem's size (reproducible; the wall
+    clock only stops a slow machine); when the simplex share cannot pay for a first
+    master solve (CG_FIRST_SOLVE iterations per master row), the ascent gets it all.
+    """
+    started = _time.perf_counter()
+    deadline = started + WALL_SLACK * time_limit_s
+    dual = LagrangianDual(rm) if dual is None else dual
+    rows = _Master.size(dual)
+    simplex = int((1 - ascent_share) * time_limit_s * GLOP_ROW_ITERATIONS_PER_SECOND / rows)
+    if simplex < CG_FIRST_SOLVE * rows:
+        ascent_share, simplex = 1.0, 0
+    pool: list = []
+    iterations = max(1, int(ascent_share * time_limit_s * LAGRANGE_UNITS_PER_SECOND
+                            / max(dual.units, LAGRANGE_MIN_UNITS)))
+    ascent = _ascent(dual, dual.initial_prices(), iterations, upper, deadline, pool)
+    lone = dual.evaluate(ascent.prices, lone_days=True)[0]  # the best prices again, lone days off counted
+    ascent = _Ascent(max(ascent.best, lone), ascent.prices, ascent.status, ascent.iterations)
+    # an ascent that converged has the best prices without lone days off; with them the master may still do better
+    if not simplex or ascent.status == "TIME_LIMIT" or (ascent.status == "CONVERGED" and not dual.lone_cost):
+        return RosterBound(_proven(ascent.best), ascent.status, _time.perf_counter() - started, groups=dual.G,
+                           iterations=ascent.iterations)
+    master = _Master(dual)
+    group_of = {aid: g for g, aids in enumerate(dual.groups) for aid in aids}
+    for aid, picked in sorted((weeks or {}).items()):
+        if aid in group_of and picked:
+            g = group_of[aid]
+            cands = tuple(int(dual.first_cand[g]) + i for i in sorted(picked))
+            master.add(g, cands, tuple(int((~dual.pad[c]).sum()) // 2 for c in cands))  # mid-shift breaks
+    for found in pool[-CG_POOL:]:
+        for g, cands, positions in found:
+            master.add(g, cands, positions)
+    best, status, rounds = _generate_columns(dual, master, ascent, simplex, deadline, max_rounds)
+    return RosterBound(_proven(best), status, _time.perf_counter() - started, groups=dual.G,
+                       iterations=ascent.iterations + rounds)
+
+
+def _generate_columns(dual: LagrangianDual, master: _Master, ascent: _Ascent, simplex: int, deadline: float,
+                      max_rounds: int | None) -> tuple[float, str, int]:
+    """Run column-generation rounds within `simplex` iterations; return the best L (solver units), status, rounds.
+
+    Each round prices at the master's duals smoothed towards the best prices so far
+    (Wentges: CG_SMOOTHING of the way), which damps the duals' swings; when those find
+    no new week, at the duals themselves. Lone days off are counted once the master
+    without them has converged (its first solve is much cheaper so), then it goes on.
+    """
+    best, center, rounds = ascent.best, ascent.prices, 0
+    while simplex > 0 and (max_rounds is None or rounds < max_rounds):
+        rounds += 1
+        solved, objective, duals = master.solve(simplex, deadline - _time.perf_counter())
+        simplex -= master.solver.iterations()
+        if not solved:
+            return best, "ITERATION_LIMIT" if _time.perf_counter() < deadline else "TIME_LIMIT", rounds
+        added = 0
+        if objective - best > max(1.0, 1e-9 * abs(objective)):
+            for prices in (CG_SMOOTHING * center + (1 - CG_SMOOTHING) * duals, duals):
+                value, _, found = dual.evaluate(prices, lone_days=master.lone_days)
+                if value > best:
+                    best, center = value, prices
+                added = sum(master.add(g, cands, pos) for g, cands, pos in found)
+                if added:
+                    break
+            if not added and objective - best > max(1.0, 1e-9 * abs(objective)):
+                return best, "STALLED", rounds  # the weeks priced are all in the master already: it cannot move
+        if not added:  # the master's optimum is an upper bound on every L: none does better
+            if master.lone_days or not dual.lone_cost:
+                return best, "CONVERGED", rounds
+            master.count_lone_days()
+    return best, "ITERATION_LIMIT", rounds
+
+

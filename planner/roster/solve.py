@@ -14,7 +14,7 @@ from planner import columns as C
 from planner.agents import Agent
 from planner.config import Config
 from planner.errors import InfeasibleRosterError, PlannerError
-from planner.roster.bound import RosterBound, coverage_terms, lagrangian_bound, lp_bound
+from planner.roster.bound import RosterBound, column_generation_bound, coverage_terms, lp_bound
 from planner.roster.greedy import best_response_roster, hint_allocation
 from planner.roster.interrupt import StopFlag, new_solver, stop_on_interrupt
 from planner.roster.lns import improve_week, week_objective
@@ -330,12 +330,14 @@ LNS_MIN_SHIFTS = 20_000
 
 
 def week_bound(rm: RosterModel, counts: dict[tuple, int], budget_s: float,
-               progress: Progress | None = None) -> RosterBound:
+               progress: Progress | None = None, chosen: dict[str, list[int]] | None = None) -> RosterBound:
     """Return a proven lower bound on every roster of the week (planner.roster.bound), within `budget_s`.
 
-    The Lagrangian bound always; on small weeks also the LP bound (half the budget each),
-    keeping the higher. The first roster's coverage cost (`counts`: agents per profile,
-    queue, interval) is the ascent's target. A failure to bound is reported, never raised.
+    The Lagrangian bound always (its ascent, then column generation when the budget pays
+    for the master LP); on small weeks also the LP bound (half the budget each), keeping
+    the higher. The first roster (`chosen`, and its coverage cost from `counts`: agents
+    per profile, queue, interval) seeds the columns and the ascent's target. A failure to
+    bound is reported, never raised.
     """
     cover: dict[tuple, int] = defaultdict(int)
     for (_prof, q, t), n in counts.items():
@@ -345,8 +347,8 @@ def week_bound(rm: RosterModel, counts: dict[tuple, int], budget_s: float,
     if small:
         found.append(("LP relaxation", lp_bound(rm, budget_s / 2)))
     try:
-        found.append(("Lagrangian relaxation", lagrangian_bound(rm, budget_s / 2 if small else budget_s,
-                                                              upper=sum(coverage_terms(rm, cover).values()))))
+        found.append(("Lagrangian relaxation", column_generation_bound(
+            rm, budget_s / 2 if small else budget_s, upper=sum(coverage_terms(rm, cover).values()), weeks=chosen)))
     except ValueError as err:  # e.g. an agent whose contract no week satisfies: the solver will say why
         found.append(("Lagrangian relaxation", RosterBound(math.nan, f"NOT_BOUNDED: {err}", 0.0)))
     seconds = sum(b.seconds for _, b in found)
@@ -453,7 +455,7 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
                       for cands in rm.candidates.values() for c in cands)
     stage1_s = left * (0.75 if with_breaks else 1.0)
     reporter = _ProgressReporter(progress)
-    lower = week_bound(rm, counts, BOUND_SHARE * limit, progress)
+    lower = week_bound(rm, counts, BOUND_SHARE * limit, progress, chosen)
     reporter.floor = lower.value if lower.proven else -math.inf
     reporter.cpsat_bound_holds = not with_breaks
     search_from_s = _time.perf_counter() - started
