@@ -126,6 +126,8 @@ def roster_terms_of(r, req: pd.DataFrame, agents: tuple[Agent, ...], cfg: Config
         keep[s.agent_id].add((s.local_date, start, int(round(s.paid_hours * 60))))
         picked.add((s.agent_id, start, brk))
     rm = new_roster_model(req, agents, cfg, WEEK, breaks="all", keep=dict(keep))
+    # fair-share groups are judged on the whole week's candidates, as the solver's models do
+    rm.peers_from = new_roster_model(req, agents, cfg, WEEK, breaks="middle").candidates
     chosen = {aid: [i for i, c in enumerate(cands) if (aid, c.start_m, c.break_m) in picked]
               for aid, cands in rm.candidates.items()}
     pos = {t: i for i, t in enumerate(rm.grid)}

@@ -100,3 +100,26 @@ def test_rules_module_uses_the_relative_shares():
     from planner.roster import rules
     assert rules.penalise_unfair_weekends is penalise_unfair_weekends
     assert rules.penalise_unfair_late_shifts is penalise_unfair_late_shifts
+
+
+def test_the_break_stage_keeps_the_weeks_fair_share_groups(config):
+    # a works both weekend days, b works Monday. The week's groups hold a and b (both could work weekends):
+    # a is 1 shift beyond its share, 2.0. A model of only the chosen shifts has no weekend shift for b, so on
+    # its own candidates a would be alone and cost nothing; judged on the week's candidates it costs 2.0 too
+    from planner.roster.bound import roster_terms
+
+    a, b = make_agent("a", min_hours=8, max_hours=16), make_agent("b", min_hours=8, max_hours=16)  # equal shares
+    req = make_requirements(WEEK, BERLIN, lambda t, q: 0)
+    week = new_roster_model(req, (a, b), config, WEEK, breaks="middle")
+    worked = {"a": [SAT, SUN], "b": [0]}
+    keep = {aid: {(c.local_date, c.start_m, c.paid_minutes) for c in cands
+                  if c.local_date.weekday() in worked[aid] and c.start_local_min == 9 * 60}
+            for aid, cands in week.candidates.items()}
+    chosen_of = lambda rm: {aid: [i for i, c in enumerate(cands) if (c.local_date, c.start_m, c.paid_minutes)
+                                  in keep[aid]] for aid, cands in rm.candidates.items()}
+    assert roster_terms(week, chosen_of(week), {})["unfair_weekends"] == pytest.approx(2.0)
+    kept = new_roster_model(req, (a, b), config, WEEK, breaks="all", keep=keep)
+    assert comparable_groups(kept, is_weekend, lambda aid: "") == []  # on its own candidates: a alone
+    kept.peers_from = week.candidates
+    assert comparable_groups(kept, is_weekend, lambda aid: "") == [["a", "b"]]
+    assert roster_terms(kept, chosen_of(kept), {})["unfair_weekends"] == pytest.approx(2.0)

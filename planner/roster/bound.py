@@ -183,6 +183,7 @@ def _submodel(rm: RosterModel, aids: list[str]) -> RosterModel:
     sub.contracts = {a: rm.contracts[a] for a in aids}
     sub.previous_given = getattr(rm, "previous_given", False)
     sub.wishes = [w for w in getattr(rm, "wishes", ()) if w.agent_id in sub.agents]
+    sub.peers_from = rm.peers_from
     for a in aids:
         for i, c in enumerate(rm.candidates[a]):
             sub.x[a, i] = sub.model.new_bool_var(f"shift[{a},{i}]")

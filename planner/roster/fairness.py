@@ -42,10 +42,15 @@ def share_weight(rm: RosterModel, agent_id: str) -> int:
 
 def comparable_groups(rm: RosterModel, kind: Callable[[CandidateShift], bool],
                       key: Callable[[str], Hashable]) -> list[list[str]]:
-    """Return groups (by `key`) of two or more agents who have a candidate shift of `kind` this week."""
+    """Return groups (by `key`) of two or more agents who have a candidate shift of `kind` this week.
+
+    Candidates of the whole week (rm.peers_from) decide, so that a model holding only the
+    chosen shifts (the break stage) has the same groups and shares as the week's model.
+    """
     groups: dict[Hashable, list[str]] = defaultdict(list)
+    source = rm.peers_from if rm.peers_from is not None else rm.candidates
     for aid in sorted(rm.candidates):
-        if any(kind(c) for c in rm.candidates[aid]):
+        if any(kind(c) for c in source.get(aid, ())):
             groups[key(aid)].append(aid)
     return [g for _, g in sorted(groups.items(), key=lambda kv: str(kv[0])) if len(g) > 1]
 

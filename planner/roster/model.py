@@ -66,6 +66,9 @@ class RosterModel:
     wishes: list[Wish] = field(default_factory=list)  # the agents' shift wishes inside the week
     # (day, shift type, skills text) -> (under, over) variables of rules.duty_cover (None where not penalised)
     duty_vars: dict[tuple[date, str, str], tuple[Any, Any]] = field(default_factory=dict)
+    # who can work a kind of shift this week (the fair shares' groups) is judged on these candidates: the
+    # whole week's, when this model holds only some (the break stage keeps the chosen shifts); None: own
+    peers_from: dict[str, list[CandidateShift]] | None = None
 
     def work(self, agent_id: str, day: date) -> Any:
         """Return the 0/1 expression "agent works on local `day`"."""

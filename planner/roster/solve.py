@@ -301,6 +301,7 @@ def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd
               for aid, idx in chosen.items()}
     rm2 = new_roster_model(requirements, agents, config, week, time_off=time_off, previous=previous,
                            breaks="all", keep=keep, shift_requests=shift_requests)
+    rm2.peers_from = rm.peers_from if rm.peers_from is not None else rm.candidates  # the same fair-share groups
     add_hard_rules(rm2)
     add_soft_rules(rm2)
     rm2.model.minimize(sum(coef * expr for coef, expr in rm2.penalties if coef))
