@@ -323,6 +323,7 @@ def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd
 FIRST_ROSTER_SHARE = 0.25  # best responses (planned work, planner.roster.greedy)
 BOUND_SHARE = 0.1  # the lower bound (before CP-SAT)
 SEARCH_SHARE = 0.5  # CP-SAT: shifts with breaks at mid-shift, then the break placement
+BREAK_STAGE_MIN_SHARE = 0.1  # of the time limit that must be left for the break stage to start
 LP_BOUND_MAX_SHIFTS = 3000  # candidate shifts up to which the exact LP bound is tried too (GLOP: ~1 s there)
 # candidate shifts from which stage 1 is our own large-neighbourhood search (planner.roster.lns), not CP-SAT
 # on the whole week: at 500 agents (80,031 shifts, 6.0 deterministic s from one first roster) it reached
@@ -491,7 +492,12 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     final = rm
     if stop.requested and progress is not None:
         progress("roster: interrupted (Ctrl-C); keeping the best roster found so far")
-    if with_breaks and not stop.requested:
+    # the break stage needs its model built and a little search: skip it when the time limit is nearly up
+    # (only when the wall clock already cut planned work; the breaks then stay at mid-shift)
+    late = _time.perf_counter() > deadline - BREAK_STAGE_MIN_SHARE * limit
+    if late and with_breaks and progress is not None:
+        progress("roster: no time left to place the breaks; they stay at mid-shift")
+    if with_breaks and not stop.requested and not late:
         placed = place_breaks(rm, chosen, requirements, agents, config, week, time_off=time_off,
                               previous=previous, shift_requests=shift_requests,
                               limit_s=max(1.0, left - stage1_s), deadline=deadline,
@@ -509,7 +515,7 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     settings = _settings(rm, config)
     settings["first_roster_seconds"] = first_roster_s
     settings["first_solution_seconds"] = None if reporter.first_s is None else search_from_s + reporter.first_s
-    settings["wall_clock_cut"] = _time.perf_counter() > deadline - 0.05 * limit
+    settings["wall_clock_cut"] = (late and with_breaks) or _time.perf_counter() > deadline - 0.05 * limit
     settings["build_seconds"] = built_s
     settings["break_stage"] = with_breaks
     settings["best_response_rounds"] = rounds
