@@ -464,6 +464,7 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     reporter.cpsat_bound_holds = not with_breaks
     search_from_s = _time.perf_counter() - started
     if big:
+        reporter.started = _time.perf_counter()
         found = improve_week(rm, chosen, counts, dtime_budget=stage1_s * DTIME_PER_SECOND, seed=config.solver.seed,
                              deadline=deadline, stop=stop, report=reporter.line)
         chosen, counts, objective, bound = found.chosen, found.counts, found.objective, -math.inf
