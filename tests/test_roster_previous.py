@@ -73,3 +73,43 @@ def test_a_roster_of_another_week_is_refused_by_name(tmp_path):
     missing = runner.invoke(main, ["roster", "-w", str(tmp_path), "--week", W50, "--previous",
                                    str(tmp_path / "nope.roster.csv")])
     assert missing.exit_code == 2 and "nope.roster.csv" in missing.output and "not found" in missing.output
+
+
+def test_last_weeks_sunday_night_covers_monday_morning():
+    # a worked Sunday 22:00 - Monday 06:00 last week (no break). This week needs one agent Monday 00-06 and
+    # one Monday 09-17. Those six night hours are a's, already: nobody is rostered for them, they are
+    # allocated to a's queue, nothing is short, and the checker accepts a's hours from last week.
+    from datetime import time
+
+    from planner.roster import build_roster, check_roster, evaluate_roster
+    from test_roster_helpers import make_agent, make_config
+
+    night = pd.DataFrame({
+        "agent_id": ["a"], "local_date": [pd.Timestamp("2026-12-06").date()],
+        "start_utc": pd.to_datetime(["2026-12-06 21:00"], utc=True), "end_utc": pd.to_datetime(["2026-12-07 05:00"], utc=True),
+        "break_start_utc": pd.to_datetime([None], utc=True), "break_end_utc": pd.to_datetime([None], utc=True),
+        "paid_hours": [8.0]})
+    agents = (make_agent("a", start=None, end=None, night_ok=True, max_hours=40),
+              make_agent("b", start=time(0), end=time(23, 59, 59, 999999), night_ok=True, max_hours=8, min_hours=8))
+
+    def need(t, q):
+        local = t.tz_convert(TZ)
+        return int(local.weekday() == 0 and (local.hour < 6 or 9 <= local.hour < 17))
+
+    req = make_requirements(W50, TZ, need)
+    cfg = make_config()
+    with_night = build_roster(req, agents, cfg, W50, previous=night)
+    alloc = with_night.allocation.assign(local=lambda f: f.interval_start.dt.tz_convert(TZ))
+    early = alloc[alloc.local < pd.Timestamp("2026-12-07 06:00", tz=TZ)]
+    assert list(early.agent_id) == ["a"] * 6 and (early.channel == "phone").all()
+    assert with_night.settings["carried_in_agent_intervals"] == 6
+    assert with_night.objective == 0 and not with_night.diagnostics
+    assert check_roster(with_night, agents, cfg, previous=night).empty
+    # the 09-17 need is b's 8 h: nobody works the night hours again
+    assert len(with_night.shifts) == 1 and with_night.shifts.agent_id.iloc[0] == "b"
+    evaluation = evaluate_roster(with_night, req, agents, cfg)
+    assert evaluation.shortfall_hours == 0
+    # without last week's roster those six hours need a shift of their own (a must cover them: b works 09-17)
+    alone = build_roster(req, agents, cfg, W50)
+    assert alone.settings["carried_in_agent_intervals"] == 0
+    assert (alone.shifts.agent_id == "a").any()

@@ -225,8 +225,27 @@ def _time_off(a: Agent, own: pd.DataFrame, time_off: pd.DataFrame | None, out: l
                         f"{_fmt(s, a.timezone)} to {_fmt(e, a.timezone)} ({reason})"))
 
 
-def _allocation(roster: RosterResult, agents: dict[str, Agent], config: Config, out: list) -> None:
-    """Agents serve only their skills, one queue per interval, inside worked time, every worked interval."""
+def _worked(shifts: pd.DataFrame, week_start: pd.Timestamp, week_end: pd.Timestamp,
+            step: pd.Timedelta) -> set[tuple[str, pd.Timestamp]]:
+    """Return (agent, interval start) of every whole grid interval of the week worked outside a break."""
+    worked = set()
+    for s in shifts.itertuples(index=False):
+        start, end = pd.Timestamp(s.start_utc), pd.Timestamp(s.end_utc)
+        t = week_start + step * max(0, int(-(-((start - week_start) / step) // 1)))
+        while t + step <= end and t < week_end:
+            in_break = not pd.isna(s.break_start_utc) and t < s.break_end_utc and s.break_start_utc < t + step
+            if not in_break:
+                worked.add((str(s.agent_id), t))
+            t += step
+    return worked
+
+
+def _allocation(roster: RosterResult, agents: dict[str, Agent], config: Config, out: list,
+                previous: pd.DataFrame | None = None) -> None:
+    """Agents serve only their skills, one queue per interval, inside worked time, every worked interval.
+
+    Last week's shifts reaching into the week may serve queues here too (not required to).
+    """
     alloc, shifts = roster.allocation, roster.shifts
     step = pd.Timedelta(minutes=config.team.interval_minutes)
     unknown = sorted(set(alloc.agent_id.astype(str)) - set(agents))
@@ -242,16 +261,10 @@ def _allocation(roster: RosterResult, agents: dict[str, Agent], config: Config, 
                         f"{row.interval_start:%Y-%m-%d %H:%M} UTC without that skill"))
     # worked time: whole grid intervals inside a shift and outside its break
     week_start, week_end = week_bounds(roster.week, config.team.home_timezone)
-    worked = set()
-    for s in shifts.itertuples(index=False):
-        t = week_start + step * int(-(-((s.start_utc - week_start) / step) // 1))
-        while t + step <= s.end_utc and t < week_end:
-            in_break = not pd.isna(s.break_start_utc) and t < s.break_end_utc and s.break_start_utc < t + step
-            if not in_break:
-                worked.add((str(s.agent_id), t))
-            t += step
+    worked = _worked(shifts, week_start, week_end, step)
+    carried = set() if previous is None or not len(previous) else _worked(previous, week_start, week_end, step)
     allocated = set(zip(alloc.agent_id.astype(str), alloc[C.INTERVAL_START]))
-    for aid, t in sorted(allocated - worked):
+    for aid, t in sorted(allocated - worked - carried):
         out.append(("allocation_outside_shift", aid, None, f"allocated at {t:%Y-%m-%d %H:%M} UTC "
                     f"outside its shifts or in a break"))
     for aid, t in sorted(worked - allocated):
@@ -291,6 +304,6 @@ def check_roster(roster: RosterResult, agents: tuple[Agent, ...], config: Config
         _sequence(a, own, prev, config, roster.week, out, contract)
         _successions(a, own, prev, config, out)
         _blocks(a, own, prev, config, roster.week, previous is not None, out)
-    _allocation(roster, team, config, out)
+    _allocation(roster, team, config, out, previous)
     frame = pd.DataFrame(out, columns=VIOLATION_COLUMNS)
     return frame.astype({"rule": str, "agent_id": str, "detail": str})

@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 
 from planner.agents import Agent, AgentLimits, agent_limits
 from planner.config import Config
+from planner.roster.carry import carried_intervals, carry_allocation
 from planner.roster.shifts import CandidateShift, WeekContract, agent_local_dates, candidate_shifts, week_contract
 from planner.timegrid import week_grid
 
@@ -69,6 +70,10 @@ class RosterModel:
     # who can work a kind of shift this week (the fair shares' groups) is judged on these candidates: the
     # whole week's, when this model holds only some (the break stage keeps the chosen shifts); None: own
     peers_from: dict[str, list[CandidateShift]] | None = None
+    # last week's shifts reaching into this week (planner.roster.carry): (interval, agent, queue) they serve,
+    # and the demand before them (`need` is what is left for this week's shifts)
+    carried: list[tuple[int, str, Queue]] = field(default_factory=list)
+    full_need: dict[tuple[Queue, int], int] = field(default_factory=dict)
 
     def work(self, agent_id: str, day: date) -> Any:
         """Return the 0/1 expression "agent works on local `day`"."""
@@ -180,7 +185,10 @@ def new_roster_model(requirements: pd.DataFrame, agents: tuple[Agent, ...], conf
                                                         f"{c.paid_minutes},{c.break_m}]")
             rm.by_day.setdefault((a.agent_id, c.local_date), []).append(i)
         rm.profiles.setdefault(a.skill_profile, []).append(a.agent_id)
-    rm.need = demand(requirements, grid)
+    rm.full_need = rm.need = demand(requirements, grid)
+    carried = carried_intervals(previous, rm.agents, grid, config.team.interval_minutes)
+    if carried:
+        rm.carried, rm.need = carry_allocation(carried, rm.agents, rm.full_need, config)
     rm.previous_given = previous is not None
     rm.wishes = wishes_in_week(shift_requests, rm.dates)
     return rm

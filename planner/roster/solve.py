@@ -169,8 +169,11 @@ def shifts_frame(rm: RosterModel, chosen: dict[str, list[int]]) -> pd.DataFrame:
     return frame.sort_values(["agent_id", "start_utc"], ignore_index=True)
 
 
-def allocation_frame(rm: RosterModel, chosen: dict[str, list[int]], value) -> pd.DataFrame:
-    """Name which agent serves which queue in each interval, from the profile allocation counts."""
+def allocation_frame(rm: RosterModel, chosen: dict[str, list[int]], value, carried: bool = True) -> pd.DataFrame:
+    """Name which agent serves which queue in each interval, from the profile allocation counts.
+
+    carried: include last week's shifts reaching into this week (rm.carried) with their queues.
+    """
     working: dict[tuple, list[str]] = {}
     for aid in sorted(chosen):
         prof = rm.agents[aid].skill_profile
@@ -184,6 +187,8 @@ def allocation_frame(rm: RosterModel, chosen: dict[str, list[int]], value) -> pd
             n = int(value(rm.alloc[prof, q, t])) if len(prof) > 1 else len(aids)
             for _ in range(n):
                 rows.append((rm.grid[t], next(it), q[0], q[1]))
+    if carried:
+        rows += [(rm.grid[t], aid, q[0], q[1]) for t, aid, q in rm.carried]
     frame = pd.DataFrame(rows, columns=C.ALLOCATION_COLUMNS)
     frame[C.INTERVAL_START] = pd.to_datetime(frame[C.INTERVAL_START], utc=True)
     return frame.sort_values([C.INTERVAL_START, "agent_id"], ignore_index=True)
@@ -279,7 +284,7 @@ class _Placed:
 
 def solution_counts(rm: RosterModel, chosen: dict[str, list[int]], value) -> dict[tuple, int]:
     """Return agents per (skill profile, queue, interval index) of a solved roster."""
-    alloc = allocation_frame(rm, chosen, value)
+    alloc = allocation_frame(rm, chosen, value, carried=False)
     pos = {t: i for i, t in enumerate(rm.grid)}
     counts: dict[tuple, int] = defaultdict(int)
     for t, aid, ch, lang in alloc.itertuples(index=False):
@@ -523,6 +528,7 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     settings["break_stage"] = with_breaks
     settings["best_response_rounds"] = rounds
     settings["first_roster_objective"] = first_objective
+    settings["carried_in_agent_intervals"] = len(rm.carried)
     settings["search"] = "large-neighbourhood search (planner.roster.lns)" if big else "CP-SAT on the whole week"
     settings["interrupted"] = stop.requested
     # CP-SAT's bound holds for the whole problem only when its model had every break position
@@ -538,6 +544,6 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
         bound=bound,
         gap=relative_gap(objective, bound),
         solve_seconds=solve_s,
-        diagnostics=tuple(shortfall_notes(final.need, allocation, final.grid, config)),
+        diagnostics=tuple(shortfall_notes(final.full_need, allocation, final.grid, config)),
         settings=settings,
     )
