@@ -17,6 +17,7 @@ import pytest
 
 from planner.config import ShiftTypeConfig, config_from_dict
 from planner.errors import ConfigError, InfeasibleRosterError, InputError, PlannerError
+from planner.roster import curtois
 from planner.roster.curtois import (
     NEIGHBOURHOODS,
     Cover,
@@ -261,6 +262,21 @@ def test_instance1_reaches_its_published_optimum_607():
     assert lines and lines[-1].startswith("Instance1: objective 607, bound ")
 
 
+@needs_data
+def test_final_phase_proves_what_a_negligible_proving_phase_left_open(monkeypatch):
+    # the proving phase gets almost nothing: LNS alone cannot prove 607, the hinted final phase can
+    inst = read_instance(DATA / "Instance1.txt")
+    monkeypatch.setattr(curtois, "PROOF_SHARE", 0.0001)
+    monkeypatch.setattr(curtois, "FINAL_GAP", 1.0)
+    outcomes = {}
+    for share, rate in ((0.0, 0.01), (0.9, 0.05)):   # final phase: none, or 0.9 x 60 s x 0.05 = 2.7 dtime
+        monkeypatch.setattr(curtois, "FINAL_SHARE", share)
+        outcomes[share] = solve_instance(inst, time_limit_s=60, workers=2, seed=0, dtime_per_second=rate)
+    assert outcomes[0.0].status == "FEASIBLE" and outcomes[0.0].bound < 607 <= outcomes[0.0].objective
+    assert (outcomes[0.9].objective, outcomes[0.9].bound, outcomes[0.9].status) == (607, 607, "OPTIMAL")
+    assert penalty(inst, outcomes[0.9].assignment).total == 607
+
+
 # ----------------------------------------------------------------------------- first roster and LNS
 
 def _tiny() -> Instance:
@@ -338,12 +354,14 @@ def test_lns_same_seed_same_roster_and_objective_is_the_penalty():
 
 
 @needs_data
-def test_solve_instance_same_seed_same_roster():
+@pytest.mark.parametrize("final_gap", [0.0, 1.0])   # without, and always with, the final phase
+def test_solve_instance_same_seed_same_roster(monkeypatch, final_gap):
+    monkeypatch.setattr(curtois, "FINAL_GAP", final_gap)
     inst = read_instance(DATA / "Instance4.txt")
-    # tiny deterministic budgets (0.04 x 15 s) end every phase long before the 15 s wall-clock guard
-    outs = [solve_instance(inst, time_limit_s=15, workers=2, seed=1, dtime_per_second=0.04) for _ in range(2)]
+    # tiny deterministic budgets (0.01 x 60 s) end every phase long before the 60 s wall-clock guard
+    outs = [solve_instance(inst, time_limit_s=60, workers=2, seed=1, dtime_per_second=0.01) for _ in range(2)]
     assert outs[0].assignment == outs[1].assignment and outs[0].objective == outs[1].objective
-    assert outs[0].wall_s < 15 and outs[0].status == "FEASIBLE"
+    assert outs[0].wall_s < 60 and outs[0].status == "FEASIBLE"
     assert penalty(inst, outs[0].assignment).total == outs[0].objective
     assert outs[0].bound <= 1716 <= outs[0].objective   # best known 1716 (Curtois & Qu 2014 table)
 

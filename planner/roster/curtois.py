@@ -17,7 +17,8 @@ weight_over x surplus of cover.
 builds its own CP-SAT model; neither uses the other. The search: a first roster built
 employee by employee (every hard rule concerns one employee), then large-neighbourhood
 search (re-solve the model with all but some employees' days fixed), beside one CP-SAT
-worker on the full model that proves small instances optimal and gives the lower bound.
+worker on the full model that proves small instances optimal and gives the lower bound,
+first from the first roster and, when the gap is narrow, again at the end from the best.
 
 How the rules map onto planner's weekly roster (planner.toml [rules], agents.csv):
 forbidden successions -> rules.shift_types + rules.forbidden_successions; per-type
@@ -476,6 +477,12 @@ DTIME_PER_SECOND = 0.25
 # proves Instances 1-3 optimal in 0.5 / 2.8 / 3.5 s on one core)
 PROOF_SHARE = 0.25
 FIRST_SHARE = 0.05  # share of the time limit for improving sweeps of the first roster
+# share of the time limit for the final phase: one "max_lp" worker on the full model hinted
+# with the best roster (it may prove it optimal) beside LNS. Measured on Instance4 from a 1721
+# roster, 15 dtime: max_lp 1719 / bound 1580; max_lp + core in parallel the same (and not
+# reproducible); interleaved 1721 / 1495; "core" alone never lifted the bound (25 dtime: 1000)
+FINAL_SHARE = 0.2
+FINAL_GAP = 0.1  # ... only when the proving phase left the gap to its bound within this share
 SUB_DTIME = 0.3  # deterministic time of one neighbourhood re-solve (doubled while the search is stuck)
 STALL = 20  # batches without improvement before re-solves get twice the time
 MAX_LEVEL = 4  # at most 2**4 x SUB_DTIME per re-solve
@@ -824,7 +831,10 @@ def solve_instance(instance: Instance, time_limit_s: float = 60.0, workers: int 
     2. For a quarter of the time one worker searches the full model from that roster
        ("max_lp": it proves the small instances optimal and gives the lower bound) while
        the other workers run large-neighbourhood search (LNS) from the same roster.
-    3. Unless proven optimal, the rest of the time all workers run LNS from the best roster.
+    3. Unless proven optimal, all workers run LNS from the best roster.
+    4. When step 2 left the gap to its bound within FINAL_GAP, the last FINAL_SHARE of the
+       time puts one "max_lp" worker on the full model again, now hinted with the best
+       roster (a far better incumbent to prune with), beside LNS on the other workers.
     Phases end on deterministic time budgets (`dtime_per_second` x their planned seconds);
     the wall clock only guards the overall limit. The bound comes from the full model
     only, never from a neighbourhood.
@@ -852,41 +862,50 @@ def solve_instance(instance: Instance, time_limit_s: float = 60.0, workers: int 
     first = first_roster(instance, seed, dtime_budget=FIRST_SHARE * time_limit_s * dtime_per_second,
                          deadline=deadline)
     full_model = _FullModel(instance)
-    model = full_model.model.clone()  # the neighbourhoods copy the unhinted original
-    for (sid, d, s), i in full_model.index.items():
-        model.proto.solution_hint.vars.append(i)
-        model.proto.solution_hint.values.append(int(first[sid, d] == s))
     first_objective = model_objective(instance, first)
     report("first roster", first_objective)
-
-    proof_dtime = PROOF_SHARE * time_limit_s * dtime_per_second
-    full = _solver(1, seed, proof_dtime, deadline, ("max_lp",))
-    full.parameters.log_search_progress = bool(log)
     stop = threading.Event()
 
-    def prove() -> int:
-        status = full.solve(model, _FullModelWatch(report))
-        with lock:
-            best["bound"] = max(best["bound"], math.ceil(full.best_objective_bound - 1e-6))
-        if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
-            stop.set()
-        return status
+    def beside_lns(roster: Roster, objective: int, dtime: float, lns_seed: int) -> tuple[Roster, int, int]:
+        """One "max_lp" worker on the full model, hinted with `roster`, beside LNS on the other workers."""
+        model = full_model.model.clone()  # the neighbourhoods copy the unhinted original
+        for (sid, d, s), i in full_model.index.items():
+            model.proto.solution_hint.vars.append(i)
+            model.proto.solution_hint.values.append(int(roster[sid, d] == s))
+        full = _solver(1, seed, dtime, deadline, ("max_lp",))
+        full.parameters.log_search_progress = bool(log)
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        proving = pool.submit(prove)
-        roster, objective = first, first_objective
-        if workers > 1:
-            roster, objective = improve_roster(instance, first, first_objective, proof_dtime, workers - 1,
-                                               seed + 1, deadline, stop, report=report, full=full_model)
-        status = proving.result()
-    if status == cp_model.INFEASIBLE:
-        raise InfeasibleRosterError(f"instance {instance.name}: the hard rules admit no roster")
-    if status == cp_model.OPTIMAL or (status == cp_model.FEASIBLE and round(full.objective_value) < objective):
-        roster, objective = full_model.roster(full), round(full.objective_value)
+        def search() -> int:
+            status = full.solve(model, _FullModelWatch(report))
+            with lock:
+                best["bound"] = max(best["bound"], math.ceil(full.best_objective_bound - 1e-6))
+            if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+                stop.set()
+            return status
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            searching = pool.submit(search)
+            if workers > 1:
+                # no bound here: it arrives at a wall-clock moment; `stop` ends LNS on a proof
+                roster, objective = improve_roster(instance, roster, objective, dtime, workers - 1, lns_seed,
+                                                   deadline, stop, report=report, full=full_model)
+            status = searching.result()
+        if status == cp_model.INFEASIBLE:
+            raise InfeasibleRosterError(f"instance {instance.name}: the hard rules admit no roster")
+        if status == cp_model.OPTIMAL or (status == cp_model.FEASIBLE and round(full.objective_value) < objective):
+            roster, objective = full_model.roster(full), round(full.objective_value)
+        return roster, objective, status
+
+    whole = time_limit_s * dtime_per_second  # deterministic time of the whole limit
+    roster, objective, status = beside_lns(first, first_objective, PROOF_SHARE * whole, seed + 1)
+    # the bound is the proving phase's (deterministic); a wide gap leaves the final share to LNS
+    final = status != cp_model.OPTIMAL and objective - best["bound"] <= FINAL_GAP * objective
     if status != cp_model.OPTIMAL:
-        rest_dtime = (1 - PROOF_SHARE) * time_limit_s * dtime_per_second
+        rest_dtime = (1 - PROOF_SHARE - (FINAL_SHARE if final else 0)) * whole
         roster, objective = improve_roster(instance, roster, objective, rest_dtime, workers, seed + 2,
                                            deadline, stop, lambda: best["bound"], report, full_model)
+    if final and objective > best["bound"]:
+        roster, objective, status = beside_lns(roster, objective, FINAL_SHARE * whole, seed + 3)
     checked = model_objective(instance, roster)
     if checked != objective:
         raise PlannerError(f"instance {instance.name}: search tracked objective {objective}, "
