@@ -139,13 +139,19 @@ def _echo_roster_summary(run_or_roster: Any, evaluation: Any, config: Any, check
         click.echo("Checks: no rule violations" if checks.empty else f"Checks: {len(checks)} VIOLATION(S)")
 
 
+WEAK_BOUND_GAP = 0.2  # from this gap on, the summary says what the bound leaves out
+
+
 def _objective_text(roster: Any) -> str:
     """Describe objective and bound; a bound CP-SAT could not raise above 0 proves nothing, so say so."""
     if roster.objective != roster.objective:  # NaN: no solver solution, the greedy first roster
         return "objective not scored (the solver found no roster in time; first greedy roster kept)"
     text = f"objective {roster.objective:,.0f}"
     if roster.bound > 0 and roster.bound == roster.bound:
-        return text + f", bound {roster.bound:,.0f}, gap {roster.gap:.1%}"
+        text += f", bound {roster.bound:,.0f}, gap {roster.gap:.1%}"
+        if roster.gap >= WEAK_BOUND_GAP:  # say what a wide gap is made of, so it is not read as a bad roster
+            text += " (the bound leaves out stable starts, days off together and fair shares)"
+        return text
     return text + ", no useful lower bound proven"
 
 

@@ -206,3 +206,15 @@ def test_shrinkage_profile_raises_staff_in_its_hours(demo_workspace, tmp_path):
     bad = CliRunner().invoke(main, ["requirements", "-w", str(ws), "--week", WEEK])
     assert bad.exit_code == 2
     assert "shrink.csv" in bad.output and "row 2" in bad.output and "shrinkage" in bad.output
+
+
+def test_roster_summary_says_what_a_wide_gap_is_made_of():
+    from types import SimpleNamespace
+
+    from planner.cli import _objective_text
+
+    wide = _objective_text(SimpleNamespace(objective=3697.0, bound=143.0, gap=0.961))
+    assert wide == ("objective 3,697, bound 143, gap 96.1% (the bound leaves out stable starts, days off "
+                    "together and fair shares)")
+    assert _objective_text(SimpleNamespace(objective=100.0, bound=95.0, gap=0.05)) == "objective 100, bound 95, gap 5.0%"
+    assert _objective_text(SimpleNamespace(objective=100.0, bound=0.0, gap=1.0)).endswith("no useful lower bound proven")
