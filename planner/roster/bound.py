@@ -49,7 +49,7 @@ from ortools.sat.python import cp_model
 
 from planner.roster import rules
 from planner.roster.interrupt import new_solver
-from planner.roster.model import COST_SCALE, RosterModel
+from planner.roster.model import COST_SCALE, RosterModel, submodel
 from planner.roster.shifts import break_positions, worked_intervals
 
 TOLERANCE = 1e-7  # relative slack taken off a bound for floating point (and the LP solver's tolerances)
@@ -174,26 +174,9 @@ def _kind(ct) -> str | None:
     return None
 
 
-def _submodel(rm: RosterModel, aids: list[str]) -> RosterModel:
-    """Return a fresh model holding only the given agents' candidate shifts (no rules yet)."""
-    sub = RosterModel(cp_model.CpModel(), rm.config, rm.week, {a: rm.agents[a] for a in aids}, rm.grid,
-                      {a: rm.candidates[a] for a in aids}, {a: rm.dates[a] for a in aids})
-    sub.prev_dates = {a: rm.prev_dates.get(a, set()) for a in aids}
-    sub.prev_starts = {a: rm.prev_starts[a] for a in aids if a in rm.prev_starts}
-    sub.contracts = {a: rm.contracts[a] for a in aids}
-    sub.previous_given = getattr(rm, "previous_given", False)
-    sub.wishes = [w for w in getattr(rm, "wishes", ()) if w.agent_id in sub.agents]
-    sub.peers_from = rm.peers_from
-    for a in aids:
-        for i, c in enumerate(rm.candidates[a]):
-            sub.x[a, i] = sub.model.new_bool_var(f"shift[{a},{i}]")
-            sub.by_day.setdefault((a, c.local_date), []).append(i)
-    return sub
-
-
 def _agent_model(rm: RosterModel, aid: str, hard: bool = True) -> tuple[RosterModel, dict[str, list]]:
     """Return the agent's own model (with its hard rules unless `hard` is False), and its soft terms per family."""
-    sub = _submodel(rm, [aid])
+    sub = submodel(rm, [aid])
     if hard:
         rules.add_hard_rules(sub)
     families: dict[str, list] = {}
@@ -430,7 +413,7 @@ def _linear_shift_costs(rm: RosterModel, aids: list[str]) -> dict[str, tuple[lis
     Read from the agents' own soft rules (LINEAR_SOFT_RULES); terms with auxiliary
     variables are left out: they are >= 0, so leaving them out keeps the bound valid.
     """
-    sub = _submodel(rm, aids)
+    sub = submodel(rm, aids)
     for name in LINEAR_SOFT_RULES:
         rule = getattr(rules, name, None)
         if rule is not None:
@@ -846,7 +829,7 @@ def roster_terms(rm: RosterModel, chosen: dict[str, list[int]], counts: dict[tup
     """
     out: dict[str, float] = defaultdict(float)
     out.update(coverage_terms(rm, counts))
-    sub = _submodel(rm, sorted(rm.candidates))
+    sub = submodel(rm, sorted(rm.candidates))
     families = {}
     for name in SOFT_RULES:
         rule = getattr(rules, name, None)

@@ -43,9 +43,9 @@ def carried_intervals(previous: pd.DataFrame | None, agents: dict[str, Agent], g
 
 def carry_allocation(carried: dict[str, list[int]], agents: dict[str, Agent], need: dict[tuple[Queue, int], int],
                      config: Config) -> tuple[list[tuple[int, str, Queue]], dict[tuple[Queue, int], int]]:
-    """Give each carried-in agent-interval one of the agent's queues; return (interval, agent, queue) rows and the need left.
+    """Give each carried-in agent-interval one of the agent's queues; return the rows and the need left.
 
-    Per interval, agents with fewer skills choose first; each takes the queue it can
+    Rows are (interval, agent, queue). Per interval, agents with fewer skills choose first; each takes the queue it can
     serve with need left, the highest channel priority first, then the most need left.
     """
     left = dict(need)
@@ -60,7 +60,8 @@ def carry_allocation(carried: dict[str, list[int]], agents: dict[str, Agent], ne
     rows: list[tuple[int, str, Queue]] = []
     for t in sorted(by_interval):
         for aid in sorted(by_interval[t], key=lambda a: (len(agents[a].skill_profile), a)):
-            q = max(agents[aid].skill_profile, key=lambda q: (left.get((q, t), 0) > 0, priority(q), left.get((q, t), 0), q))
+            q = max(agents[aid].skill_profile,
+                    key=lambda q: (left.get((q, t), 0) > 0, priority(q), left.get((q, t), 0), q))
             rows.append((t, aid, q))
             if left.get((q, t), 0) > 0:
                 left[q, t] -= 1

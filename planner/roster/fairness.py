@@ -48,7 +48,7 @@ def comparable_groups(rm: RosterModel, kind: Callable[[CandidateShift], bool],
     chosen shifts (the break stage) has the same groups and shares as the week's model.
     """
     groups: dict[Hashable, list[str]] = defaultdict(list)
-    source = rm.peers_from if rm.peers_from is not None else rm.candidates
+    source = rm.peer_candidates()
     for aid in sorted(rm.candidates):
         if any(kind(c) for c in source.get(aid, ())):
             groups[key(aid)].append(aid)

@@ -2,9 +2,9 @@
 
 Round 0 gives each agent in turn the week that satisfies all of its hard rules and
 serves the most of the demand still uncovered, net of what the agents still to come can
-be expected to cover (so the hours only it can work come first); later rounds take each agent out again
-and give it its best week against everybody else's (a large-neighbourhood search whose
-neighbourhoods are single agents). Each agent's week is solved exactly as a tiny CP-SAT
+be expected to cover (so the hours only it can work come first); later rounds take each
+agent out again and give it its best week against everybody else's (a
+large-neighbourhood search whose neighbourhoods are single agents). Each agent's week is solved exactly as a tiny CP-SAT
 model holding only that agent, with the marginal value of every interval it could
 work: the next unit of shortfall it removes (convex: the k-th agent short costs k x
 weight x channel priority) or the surplus it adds, plus its own soft wishes.
@@ -19,7 +19,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from planner.roster.interrupt import new_solver
-from planner.roster.model import RosterModel
+from planner.roster.model import RosterModel, submodel
 
 MAX_ROUNDS = 8  # rounds of best responses at most (fewer when they stop improving or time runs out)
 # The budget counts planned seconds, not measured ones, so the rounds run (and the roster) do not
@@ -29,27 +29,12 @@ RESPONSE_S = 8e-5  # per candidate shift of the agent, each time it answers
 BUILD_S = 3e-5  # per candidate shift, once, when the agent's tiny model is built
 # Round 0 places agents one by one; each prices an interval's shortfall net of the supply expected from
 # the agents still to come (EXPECT x their contract hours spread over the intervals they could work),
-# blended with the plain shortfall (weight SURE), so it takes the hours only it can cover first. On the demo-like bench
-# teams (2026-12-02) this cut round 0's objective 7,776 -> 3,669 (50 agents) and 17,019 -> 4,401 (200);
-# EXPECT 0.5, 1 and 2 were tried, 2 was best at both sizes.
+# blended with the plain shortfall (weight SURE), so it takes the hours only it can cover first. On the
+# demo-like bench teams (2026-12-02) this cut round 0's objective 7,776 -> 3,669 (50 agents) and
+# 17,019 -> 4,401 (200); EXPECT 0.5, 1 and 2 were tried, 2 was best at both sizes.
 EXPECT = 2.0
 SURE = 0.1
 MAX_PIECE = 4  # the shortfall cost grows with its size up to this many agents short, then linearly
-
-
-def agent_submodel(rm: RosterModel, aid: str) -> RosterModel:
-    """Return a fresh model holding only agent `aid`'s candidate shifts (no rules yet)."""
-    sub = RosterModel(cp_model.CpModel(), rm.config, rm.week, {aid: rm.agents[aid]}, rm.grid,
-                      {aid: rm.candidates[aid]}, {aid: rm.dates[aid]})
-    sub.prev_dates = {aid: rm.prev_dates.get(aid, set())}
-    sub.prev_starts = {aid: rm.prev_starts[aid]} if aid in rm.prev_starts else {}
-    sub.previous_given = rm.previous_given
-    sub.wishes = [w for w in rm.wishes if w.agent_id == aid]
-    sub.contracts = {aid: rm.contracts[aid]}
-    for i, c in enumerate(rm.candidates[aid]):
-        sub.x[aid, i] = sub.model.new_bool_var(f"shift[{aid},{i}]")
-        sub.by_day.setdefault((aid, c.local_date), []).append(i)
-    return sub
 
 
 class _Coverage:
@@ -63,7 +48,6 @@ class _Coverage:
                                                if q[0] in rm.config.channels else 1.0))
                      for q, _ in rm.need}
         self.surplus = rm.cost(w.surplus)
-
         self.expected: dict = defaultdict(float)  # round 0: supply expected from the agents not yet placed
 
     def expect(self, rm: RosterModel, aid: str, sign: float) -> None:
@@ -122,7 +106,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
     order = sorted(rm.candidates, key=lambda a: (len(rm.candidates[a]), a))
     rounds = 0
     planned = 0.0  # seconds of work done, as planned (RESPONSE_S, BUILD_S)
-    if rounds == 0 and EXPECT > 0:
+    if EXPECT > 0:  # round 0 starts expecting every agent's supply, and takes each out as it is placed
         for aid in order:
             cov.expect(rm, aid, 1.0)
     while True:
@@ -138,7 +122,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
             for q, t in served.get(aid, []):
                 cov.count[q, t] -= 1
             if aid not in subs:
-                sub = agent_submodel(rm, aid)
+                sub = submodel(rm, [aid])
                 add_hard_rules(sub)
                 for rule in (penalise_split_days_off, penalise_preferred_start, penalise_unmet_wishes,
                              penalise_full_weekend, penalise_late_beyond_allowance):

@@ -43,7 +43,7 @@ from planner.roster.bound import shortfall_cost
 from planner.roster.fairness import TENTHS, comparable_groups, is_late, is_weekend, share_weight
 from planner.roster.greedy import hint_allocation
 from planner.roster.interrupt import StopFlag, new_solver
-from planner.roster.model import COST_SCALE, Profile, Queue, RosterModel
+from planner.roster.model import COST_SCALE, Profile, Queue, RosterModel, submodel
 from planner.roster.rules import (add_hard_rules, penalise_preferred_start, penalise_split_days_off,
                                   penalise_unmet_wishes, penalise_unstable_starts)
 from planner.timegrid import week_monday
@@ -243,23 +243,6 @@ class _Trial:
     complete: bool
 
 
-def _free_model(rm: RosterModel, free: list[str]) -> RosterModel:
-    """Return a fresh model of only the `free` agents' candidate shifts (no rules yet)."""
-    sub = RosterModel(cp_model.CpModel(), rm.config, rm.week, {a: rm.agents[a] for a in free}, rm.grid,
-                      {a: rm.candidates[a] for a in free}, {a: rm.dates[a] for a in free})
-    sub.prev_dates = {a: rm.prev_dates.get(a, set()) for a in free}
-    sub.prev_starts = {a: rm.prev_starts[a] for a in free if a in rm.prev_starts}
-    sub.previous_given = rm.previous_given
-    sub.wishes = [w for w in rm.wishes if w.agent_id in sub.agents]
-    sub.contracts = {a: rm.contracts[a] for a in free}
-    sub.need = rm.need
-    for a in free:
-        for i, c in enumerate(rm.candidates[a]):
-            sub.x[a, i] = sub.model.new_bool_var(f"shift[{a},{i}]")
-            sub.by_day.setdefault((a, c.local_date), []).append(i)
-    return sub
-
-
 def _convex_lines(cost: Callable[[int], int], lo: int, hi: int) -> list[tuple[int, int]]:
     """Return lines (a, b), cost(c) = max of a + b x c at every integer c in [lo, hi] for a convex `cost`."""
     lines: list[tuple[int, int]] = []
@@ -404,7 +387,7 @@ def _resolve(rm: RosterModel, week: _Week, score: WeekScore, free: dict[str, set
              dtime: float, deadline: float | None) -> _Trial:
     """Re-solve the free agents (on their free days; None: the whole week) with everybody else fixed."""
     ids = sorted(free)
-    sub = _free_model(rm, ids)
+    sub = submodel(rm, ids)
     add_hard_rules(sub)
     for rule in AGENT_RULES:
         rule(sub)

@@ -96,9 +96,35 @@ class RosterModel:
         """Return the agent's rule limits: its own from agents.csv, else the team's [rules]."""
         return agent_limits(self.agents[agent_id], self.config.rules)
 
+    def peer_candidates(self) -> dict[str, list[CandidateShift]]:
+        """Return the candidates that decide the fair-share groups: the whole week's (peers_from), else own."""
+        return self.peers_from if self.peers_from is not None else self.candidates
+
     def kind(self, agent_id: str, i: int) -> str | None:
         """Return the shift type (rules.shift_types) of the agent's candidate i, or None."""
         return self.config.rules.shift_type(self.candidates[agent_id][i].start_local_min)
+
+
+def submodel(rm: RosterModel, aids: list[str]) -> RosterModel:
+    """Return a fresh model holding only the given agents' candidate shifts and data (no rules yet).
+
+    For the per-agent and per-neighbourhood models of the first roster, the bound and the
+    large-neighbourhood search; fair-share groups stay those of `rm`'s whole week.
+    """
+    sub = RosterModel(cp_model.CpModel(), rm.config, rm.week, {a: rm.agents[a] for a in aids}, rm.grid,
+                      {a: rm.candidates[a] for a in aids}, {a: rm.dates[a] for a in aids})
+    sub.prev_dates = {a: rm.prev_dates.get(a, set()) for a in aids}
+    sub.prev_starts = {a: rm.prev_starts[a] for a in aids if a in rm.prev_starts}
+    sub.contracts = {a: rm.contracts[a] for a in aids}
+    sub.previous_given = rm.previous_given
+    sub.wishes = [w for w in rm.wishes if w.agent_id in sub.agents]
+    sub.need = rm.need
+    sub.peers_from = rm.peer_candidates()
+    for a in aids:
+        for i, c in enumerate(rm.candidates[a]):
+            sub.x[a, i] = sub.model.new_bool_var(f"shift[{a},{i}]")
+            sub.by_day.setdefault((a, c.local_date), []).append(i)
+    return sub
 
 
 def time_off_spans(time_off: pd.DataFrame | None) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]]:

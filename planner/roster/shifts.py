@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, time, timedelta
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -83,11 +83,11 @@ def agent_local_dates(agent: Agent, week: str, home_tz: str) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def availability_bounds(agent: Agent, day: date, start_min: int, tz_cache):
+def availability_bounds(agent: Agent, day: date, start_min: int, tz_cache: Callable[[date, int], int]):
     """Return (earliest start, latest end) for a shift starting at `start_min` on `day`, or None.
 
-    tz_cache(day, minutes) converts a local clock time: to UTC (a _LocalClock) or to
-    minutes after the week start (its `minutes` method); the bounds come in its units.
+    tz_cache(day, minutes) places a local clock time in the week (_LocalClock.minutes:
+    minutes after the week start); the bounds come in its units, the end None when open.
     """
     es, le = clock_minutes(agent.earliest_start), clock_minutes(agent.latest_end)
     if es is None and le is None:

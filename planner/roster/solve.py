@@ -306,7 +306,7 @@ def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd
               for aid, idx in chosen.items()}
     rm2 = new_roster_model(requirements, agents, config, week, time_off=time_off, previous=previous,
                            breaks="all", keep=keep, shift_requests=shift_requests)
-    rm2.peers_from = rm.peers_from if rm.peers_from is not None else rm.candidates  # the same fair-share groups
+    rm2.peers_from = rm.peer_candidates()  # the week's fair-share groups, not those of the chosen shifts
     add_hard_rules(rm2)
     add_soft_rules(rm2)
     rm2.model.minimize(sum(coef * expr for coef, expr in rm2.penalties if coef))
@@ -398,12 +398,16 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
 
     Solving, all inside the time limit counted from this call: best responses agent by
     agent give a first roster (at most MAX_ROUNDS rounds, FIRST_ROSTER_SHARE of the
-    limit); the lower bound takes BOUND_SHARE; CP-SAT improves the shift choice with each
-    break at mid-shift (75 % of SEARCH_SHARE); a second CP-SAT stage keeps the shifts and
-    places the breaks and queues (the other 25 %). What is left is for building the
-    models. The shares are planned work, so the roster is reproducible; the wall clock
-    ends every stage at the limit (settings["wall_clock_cut"] says when it did, and then
-    the roster may differ from run to run). `bound` is a proven lower bound on every roster of the week: a relaxation's bound
+    limit); the lower bound takes BOUND_SHARE; the search improves the shift choice with
+    each break at mid-shift (75 % of SEARCH_SHARE: CP-SAT on the whole week, or from
+    LNS_MIN_SHIFTS candidate shifts our own large-neighbourhood search); a second CP-SAT
+    stage keeps the shifts and places the breaks and queues (the other 25 %). What is
+    left is for building the models. The shares are planned work, so the roster is
+    reproducible; the wall clock ends every stage at the limit (settings["wall_clock_cut"]
+    says when it did, and then the roster may differ from run to run). Last week's
+    shifts reaching into the week cover its first hours (planner.roster.carry).
+
+    `bound` is a proven lower bound on every roster of the week: a relaxation's bound
     (planner.roster.bound, BOUND_SHARE of the time limit, before CP-SAT), or CP-SAT's
     own when higher and its first stage had every break position (with a break stage,
     that stage is a restriction, so its bound proves nothing about the week); status
@@ -414,6 +418,26 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     with stop_on_interrupt() as stop:
         return _build_roster(requirements, tuple(agents), config, week, time_off=time_off, previous=previous,
                              shift_requests=shift_requests, progress=progress, stop=stop)
+
+
+def _stage1_result(rm: RosterModel, outcome, chosen: dict[str, list[int]], counts: dict[tuple, int],
+                   first_objective: float | None, progress: Progress | None):
+    """Return (chosen, objective, bound, status name, value function) after CP-SAT's first stage.
+
+    Keeps the first roster when CP-SAT found nothing, or (when the hint could not be
+    completed) only rosters worse than it.
+    """
+    solver = outcome.solver
+    if outcome.found and not (first_objective is not None and solver.objective_value / COST_SCALE > first_objective):
+        picked = {aid: [i for i in range(len(c)) if solver.boolean_value(rm.x[aid, i])]
+                  for aid, c in rm.candidates.items()}
+        return (picked, solver.objective_value / COST_SCALE, outcome.bound / COST_SCALE,
+                solver.status_name(outcome.status), solver.value)
+    if progress is not None:
+        progress("roster: the solver found nothing better in time; keeping the first roster")
+    objective = first_objective if first_objective is not None else float("nan")
+    return (chosen, objective, solver.best_objective_bound / COST_SCALE, "FEASIBLE",
+            _hint_value(rm, chosen, counts))
 
 
 def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: Config, week: str, *,
@@ -478,25 +502,12 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
         value = _hint_value(rm, chosen, counts)
     else:
         outcome = solve_model(rm.model, config, stage1_s, reporter, deadline, stop)
-        solver, status = outcome.solver, outcome.status
-        if status == cp_model.INFEASIBLE:  # cannot happen after the per-agent check, but never hide it
+        if outcome.status == cp_model.INFEASIBLE:  # cannot happen after the per-agent check, but never hide it
             conflicts = explain_infeasibility(agents, config, week, time_off=time_off, previous=previous)
             raise InfeasibleRosterError(f"no roster for {week} satisfies the hard rules; conflicts:", conflicts)
-        solved = outcome.found and not (first_objective is not None
-                                        and solver.objective_value / COST_SCALE > first_objective)
-        if solved:
-            chosen = {aid: [i for i in range(len(c)) if solver.boolean_value(rm.x[aid, i])]
-                      for aid, c in rm.candidates.items()}
-            objective, bound = solver.objective_value / COST_SCALE, outcome.bound / COST_SCALE
-            status_name = solver.status_name(status)
-        else:
-            # nothing found, or (when the hint could not be completed) only rosters worse than the first
-            if progress is not None:
-                progress("roster: the solver found nothing better in time; keeping the first roster")
-            objective = first_objective if first_objective is not None else float("nan")
-            bound, status_name = solver.best_objective_bound / COST_SCALE, "FEASIBLE"
+        chosen, objective, bound, status_name, value = _stage1_result(rm, outcome, chosen, counts, first_objective,
+                                                                      progress)
         solve_s = outcome.seconds
-        value = solver.value if solved else _hint_value(rm, chosen, counts)
     final = rm
     if stop.requested and progress is not None:
         progress("roster: interrupted (Ctrl-C); keeping the best roster found so far")
