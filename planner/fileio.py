@@ -80,8 +80,12 @@ def read_csv_frame(path: str | Path, required: list[str], what: str) -> pd.DataF
         if col in frame.columns:
             try:
                 frame[col] = pd.to_datetime(frame[col], utc=True, format="ISO8601")
-            except (ValueError, TypeError) as exc:
-                raise InputError(p, f"bad time value: {exc}", column=col) from None
+            except (ValueError, TypeError):
+                parsed = pd.to_datetime(frame[col], utc=True, format="ISO8601", errors="coerce")
+                bad = frame.index[parsed.isna() & frame[col].notna()]
+                row = int(bad[0]) if len(bad) else 0
+                raise InputError(p, f"expected an ISO 8601 time like 2026-11-30T08:00:00+00:00, got "
+                                    f"{frame[col].iloc[row]!r}", row=row + 2, column=col) from None
     return frame
 
 

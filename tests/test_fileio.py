@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from planner.errors import InputError, OutputError
-from planner.fileio import atomic_path, read_table, write_csv
+from planner.fileio import atomic_path, read_csv_frame, read_table, write_csv
 
 EXPECTED = "a header row and data rows"
 
@@ -151,3 +151,13 @@ def test_unwritable_folder_raises_output_error_naming_the_path(tmp_path):
         write_csv(pd.DataFrame({"a": [1]}), target)
     assert str(err.value).startswith(f"{target}: cannot write here")
     assert blocker.read_text() == "a file, not a folder"
+
+
+def test_a_bad_time_in_a_planner_csv_names_row_column_and_value(tmp_path):
+
+    path = tmp_path / "2026-W49.roster.csv"
+    path.write_text("agent_id,start_utc\nA1,2026-11-30T08:00:00+00:00\nA2,8 o'clock\n")
+    with pytest.raises(InputError) as err:
+        read_csv_frame(path, ["agent_id", "start_utc"], "roster shifts file")
+    assert (err.value.row, err.value.column) == (3, "start_utc")
+    assert "got \"8 o'clock\"" in str(err.value) and str(path) in str(err.value)
