@@ -125,6 +125,7 @@ _FALSE = frozenset({"false", "no", "n", "0", "0.0", ""})
 _CLOCK_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _WHEN_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _END_OF_DAY = time(23, 59, 59, 999999)  # "24:00", as config.parse_clock returns it
+NIGHT_END_MIN = 6 * 60  # night_ok=False: no work between 00:00 and 06:00 local
 
 
 # --------------------------------------------------------------------------- agents
@@ -229,12 +230,13 @@ def _parse_agent(r: "_Row", config: Config) -> Agent | None:
             column = "min_consecutive_days" if min_run is not None else "max_consecutive_days"
             r.fail(column, r.cell(column), f"min_consecutive_days ({lo}) at most max_consecutive_days ({hi}); "
                    "an empty cell takes planner.toml's [rules] value")
+    fits = window_lengths(config.rules, earliest, latest, bool(night_ok))
     if contract is not None:
         min_h = contract if min_h is None else min_h
         max_h = contract if max_h is None else max_h
-        _check_hours(r, config, contract, min_h, max_h, days_per_week, days_off, max_run)
-    if earliest is not None and latest is not None and night_ok is not None:
-        _check_window(r, config, earliest, latest, night_ok)
+        _check_hours(r, config, contract, min_h, max_h, days_per_week, days_off, max_run, fits)
+    if night_ok is not None:
+        _check_window(r, config, earliest, latest, night_ok, fits)
     if r.errors or contract is None or tz is None:
         return None
     return Agent(agent_id=agent_id, name=r.cell("name"), timezone=tz, languages=languages, channels=channels,
@@ -424,14 +426,46 @@ def _boolean(r: "_Row", column: str) -> bool | None:
     return None
 
 
+def window_lengths(rules: RulesConfig, earliest: time | None, latest: time | None,
+                   night_ok: bool) -> tuple[float, ...]:
+    """Return the paid lengths (hours) of the shifts an agent's local window lets it work, shortest first.
+
+    A shift starts on rules.start_step_minutes at or after `earliest`, lasts one of the
+    lengths its start allows (rules.lengths_for: its shift type's own hours, else
+    rules.shift_hours) and ends by `latest` (None: open; a window across midnight holds
+    the evening starts and the early-morning tail); without night_ok it keeps out of
+    00:00-06:00. Local clock times: a DST change day may differ by its hour.
+    """
+    es = None if earliest is None else _minutes(earliest)
+    le = None if latest is None else _minutes(latest)
+    out: set[float] = set()
+    for start in range(0, 1440, rules.start_step_minutes):
+        limit = None
+        if es is not None or le is not None:
+            lo = es or 0
+            if le is None or le > lo:
+                ok, limit = start >= lo, le
+            else:  # across midnight: the evening part, or the early-morning tail
+                ok, limit = (True, 1440 + le) if start >= lo else (start < le, le)
+            if not ok:
+                continue
+        if not night_ok:
+            if start < NIGHT_END_MIN:
+                continue
+            limit = 1440 if limit is None else min(limit, 1440)
+        out.update(h for h in rules.lengths_for(start) if limit is None or start + h * 60 <= limit + 1e-9)
+    return tuple(sorted(out))
+
+
 def _check_hours(r: "_Row", config: Config, contract: float, min_h: float, max_h: float,
-                 days_per_week: int | None, days_off: frozenset[int] | None, own_max_run: int | None = None) -> None:
+                 days_per_week: int | None, days_off: frozenset[int] | None, own_max_run: int | None = None,
+                 fits: tuple[float, ...] | None = None) -> None:
     """min_hours <= contract_hours <= max_hours, and the minimum fits in the days allowed.
 
     Days allowed: days_per_week, else 7 less the fixed days off, never more than
     max_consecutive_days (the agent's own, else rules.max_consecutive_days: a week's
-    seven days are seven in a row); each day holds at most the longest shift of
-    rules.shift_hours.
+    seven days are seven in a row); each day holds at most the longest shift the agent
+    can work (`fits`: window_lengths of its window; default every length of the rules).
     """
     if min_h > contract:
         r.fail("min_hours", r.cell("min_hours"), f"min_hours <= contract_hours ({contract:g})")
@@ -456,36 +490,60 @@ def _check_hours(r: "_Row", config: Config, contract: float, min_h: float, max_h
         open_days, f"7 days less {len(days_off)} days off")
     if days > cap:
         days, why = cap, run_name
-    longest = max(config.rules.shift_hours)
+    if fits is None:
+        fits = window_lengths(config.rules, None, None, True)
+    if not fits:
+        return  # no shift fits the window at all: _check_window says so
+    longest = max(fits)
     available = days * longest
     if min_h > available + 1e-9:
         column = "min_hours" if r.cell("min_hours") else "contract_hours"
         r.fail(column, r.cell(column),
                f"at most {available:g} h: the agent needs {min_h:g} h a week but only {available:g} h are "
-               f"available ({days} days ({why}) x {longest:g} h, the longest shift in rules.shift_hours)")
+               f"available ({days} days ({why}) x {longest:g} h, the longest shift the rules allow in the "
+               f"window {_window_text(r)})")
 
 
 def _minutes(t: time) -> int:
     return 24 * 60 if t == _END_OF_DAY else t.hour * 60 + t.minute
 
 
-def _check_window(r: "_Row", config: Config, earliest: time, latest: time, night_ok: bool) -> None:
-    """A window across midnight needs night_ok; every window must hold the shortest shift."""
-    start, end = _minutes(earliest), _minutes(latest)
-    if start == end:
-        r.fail("latest_end", r.cell("latest_end"), f"a time different from earliest_start {r.cell('earliest_start')}")
+def _window_text(r: "_Row") -> str:
+    """Return the row's window as written, e.g. "07:00-22:00" (an empty end reads 00:00 / 24:00)."""
+    return f"{r.cell('earliest_start') or '00:00'}-{r.cell('latest_end') or '24:00'}"
+
+
+def _check_window(r: "_Row", config: Config, earliest: time | None, latest: time | None, night_ok: bool,
+                  fits: tuple[float, ...]) -> None:
+    """A window across midnight needs night_ok; every window must hold a shift the rules allow (`fits`)."""
+    if earliest is not None and latest is not None:
+        start, end = _minutes(earliest), _minutes(latest)
+        if start == end:
+            r.fail("latest_end", r.cell("latest_end"),
+                   f"a time different from earliest_start {r.cell('earliest_start')}")
+            return
+        if end < start and not night_ok:
+            r.fail("latest_end", r.cell("latest_end"),
+                   f"a time after earliest_start {r.cell('earliest_start')} (24:00 for midnight), or night_ok = true "
+                   "for a window across midnight")
+            return
+    if fits:
         return
-    if end < start and not night_ok:
-        r.fail("latest_end", r.cell("latest_end"),
-               f"a time after earliest_start {r.cell('earliest_start')} (24:00 for midnight), or night_ok = true "
-               "for a window across midnight")
-        return
-    length_h = ((end - start) % (24 * 60)) / 60
-    shortest = min(config.rules.shift_hours)
-    if length_h < shortest:
-        r.fail("latest_end", r.cell("latest_end"),
-               f"a window of at least {shortest:g} h (the shortest shift in rules.shift_hours); "
-               f"{r.cell('earliest_start')}-{r.cell('latest_end')} holds {length_h:g} h")
+    column = "latest_end" if latest is not None else "earliest_start" if earliest is not None else "night_ok"
+    rules = config.rules
+    step = rules.start_step_minutes
+    if earliest is not None and latest is not None:
+        length_h = ((_minutes(latest) - _minutes(earliest)) % (24 * 60)) / 60
+        shortest = min(h for m in range(0, 1440, step) for h in rules.lengths_for(m))
+        if length_h < shortest:
+            r.fail(column, r.cell(column),
+                   f"a window of at least {shortest:g} h (the shortest shift of rules.shift_hours and "
+                   f"[rules.shift_types]); {r.cell('earliest_start')}-{r.cell('latest_end')} holds {length_h:g} h")
+            return
+    r.fail(column, r.cell(column),
+           f"a window that holds a whole shift: no shift starting on the {step}-minute step with a length its start "
+           f"allows (rules.shift_hours, or its [rules.shift_types] hours) fits {_window_text(r)}"
+           f"{'' if night_ok else ' without nights (night_ok false: no work 00:00-06:00)'}")
 
 
 def _clock_text(t: time | None) -> str:

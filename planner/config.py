@@ -146,12 +146,15 @@ class RosterWeights:
 class ShiftTypeConfig:
     """A named kind of shift (early, late, night) by its local start window [start_from, start_until).
 
-    A window whose end is not after its start wraps midnight ("22:00-02:00").
+    A window whose end is not after its start wraps midnight ("22:00-02:00"). `hours`
+    are the paid lengths in hours (break included) a shift of this type may have, e.g.
+    (10.0,) for a 10-hour night shift; empty: rules.shift_hours.
     """
 
     name: str
     start_from: time
     start_until: time
+    hours: tuple[float, ...] = ()
 
     def contains(self, start_local_min: int) -> bool:
         """Return True if a shift starting `start_local_min` minutes after local midnight is of this type."""
@@ -160,9 +163,15 @@ class ShiftTypeConfig:
         m = start_local_min % 1440
         return lo <= m < hi if lo < hi else (m >= lo or m < hi)
 
-    def __str__(self) -> str:
+    @property
+    def window(self) -> str:
+        """Return the start window as planner.toml writes it, e.g. "22:00-02:00"."""
         end = "24:00" if self.start_until == time(23, 59, 59, 999999) else f"{self.start_until:%H:%M}"
-        return f"{self.name}={self.start_from:%H:%M}-{end}"
+        return f"{self.start_from:%H:%M}-{end}"
+
+    def __str__(self) -> str:
+        own = f" ({', '.join(f'{h:g}' for h in self.hours)} h)" if self.hours else ""
+        return f"{self.name}={self.window}{own}"
 
 
 @dataclass(frozen=True)
@@ -204,7 +213,9 @@ class DutyCoverConfig:
 class RulesConfig:
     """Labour rules: shift shapes and the hard limits every roster must respect.
 
-    shift_types names kinds of shift by local start window (first match wins);
+    shift_hours are the paid lengths (hours, break included) a shift may have;
+    shift_types names kinds of shift by local start window (first match wins), each
+    with its own lengths or, without, shift_hours (`lengths_for` gives a start's);
     forbidden_successions lists (first, next) type pairs: no `next` shift on the local
     day after a `first` shift (e.g. ("late", "early")); max_weekend_days caps the days
     worked of each weekend (Saturday + Sunday, local): 1 = at least one weekend day off;
@@ -235,6 +246,15 @@ class RulesConfig:
     def shift_type(self, start_local_min: int) -> str | None:
         """Return the name of the first shift type whose window holds a local start (minutes after midnight)."""
         return next((t.name for t in self.shift_types if t.contains(start_local_min)), None)
+
+    def lengths_for(self, start_local_min: int) -> tuple[float, ...]:
+        """Return the paid lengths (hours) allowed for a local start (minutes after midnight).
+
+        The first shift type whose window holds the start decides: its own hours, else
+        shift_hours (also for a start of no type).
+        """
+        kind = next((t for t in self.shift_types if t.contains(start_local_min)), None)
+        return kind.hours if kind is not None and kind.hours else self.shift_hours
 
     def duty_cover_on(self, day: date) -> tuple[DutyCoverConfig, ...]:
         """Return the duty cover entries that hold on local `day` (a date entry overrides a weekday one)."""
@@ -564,23 +584,56 @@ def _forecast(r: _Reader) -> ForecastConfig:
     )
 
 
+def _start_window(window: Any, key: str, source: str | None) -> tuple[time, time]:
+    """Parse a local start window "06:00-10:00" ("22:00-02:00" wraps midnight)."""
+    if not isinstance(window, str) or window.count("-") != 1:
+        raise ConfigError(key, f'expected a local start window like "06:00-10:00", got {window!r}', source)
+    lo, hi = window.split("-")
+    start_from, start_until = parse_clock(lo, key, source), parse_clock(hi, key, source)
+    if start_from == start_until:
+        raise ConfigError(key, f"the start window {window!r} is empty", source)
+    return start_from, start_until
+
+
+def _type_hours(value: Any, key: str, source: str | None) -> tuple[float, ...]:
+    """Parse a shift type's own lengths: hours = 10 or [8, 9] (each above 0 and at most 24)."""
+    lengths = [value] if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+    if (not isinstance(lengths, list) or not lengths
+            or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 < x <= 24 for x in lengths)):
+        raise ConfigError(key, f"expected shift lengths in hours above 0 and at most 24 like [10], got {value!r}",
+                          source)
+    return tuple(sorted(float(x) for x in set(lengths)))
+
+
 def _shift_types(value: Any, key: str, source: str | None) -> tuple[ShiftTypeConfig, ...]:
-    """Parse [rules.shift_types] (name = "06:00-10:00"); ShiftTypeConfig items pass through."""
+    """Parse [rules.shift_types]; ShiftTypeConfig items pass through.
+
+    Each type is a start window, name = "06:00-10:00" (lengths from shift_hours), or a
+    table with its own lengths, name = { start = "22:00-23:00", hours = [10] } (hours: a
+    number or a list, each above 0 and at most 24; no other keys).
+    """
     if isinstance(value, (list, tuple)) and all(isinstance(v, ShiftTypeConfig) for v in value):
         return tuple(value)
     if not isinstance(value, dict):
         raise ConfigError(key, f'expected a table like {{ early = "06:00-10:00", late = "14:00-18:00" }}, '
                           f'got {value!r}', source)
     out = []
-    for name, window in value.items():
-        if not isinstance(window, str) or window.count("-") != 1:
-            raise ConfigError(f"{key}.{name}", f'expected a local start window like "06:00-10:00", got {window!r}',
-                              source)
-        lo, hi = window.split("-")
-        start_from, start_until = parse_clock(lo, f"{key}.{name}", source), parse_clock(hi, f"{key}.{name}", source)
-        if start_from == start_until:
-            raise ConfigError(f"{key}.{name}", f"the start window {window!r} is empty", source)
-        out.append(ShiftTypeConfig(str(name), start_from, start_until))
+    for name, spec in value.items():
+        if isinstance(spec, dict):
+            r = _Reader(spec, f"{key}.{name}", source)
+            r.check_keys({"start", "hours"})
+            if "start" not in spec:
+                raise ConfigError(r.key("start"), 'expected the local start window of the type like '
+                                  '{ start = "22:00-23:00", hours = [10] }', source)
+            start_from, start_until = _start_window(spec["start"], r.key("start"), source)
+            hours = _type_hours(spec["hours"], r.key("hours"), source) if "hours" in spec else ()
+        elif isinstance(spec, str):
+            start_from, start_until = _start_window(spec, f"{key}.{name}", source)
+            hours = ()
+        else:
+            raise ConfigError(f"{key}.{name}", 'expected a local start window like "06:00-10:00" or a table like '
+                              f'{{ start = "22:00-23:00", hours = [10] }}, got {spec!r}', source)
+        out.append(ShiftTypeConfig(str(name), start_from, start_until, hours))
     return tuple(out)
 
 
@@ -726,7 +779,7 @@ def _rules(r: _Reader, channels: Mapping[str, ChannelConfig] | None = None,
     return RulesConfig(
         shift_hours=tuple(sorted(float(x) for x in set(lengths))),
         break_minutes=r.number("break_minutes", d.break_minutes, lo=0, hi=180, integer=True),
-        break_min_shift_hours=r.number("break_min_shift_hours", d.break_min_shift_hours, lo=0, hi=16),
+        break_min_shift_hours=r.number("break_min_shift_hours", d.break_min_shift_hours, lo=0, hi=24),
         start_step_minutes=step,
         min_rest_hours=r.number("min_rest_hours", d.min_rest_hours, lo=0, hi=24),
         max_consecutive_days=max_days,

@@ -203,6 +203,36 @@ def test_minimum_hours_must_fit_in_the_days_allowed(tmp_path):
     assert read_agents(ok, cfg)[0].min_hours == 30
 
 
+def test_minimum_hours_count_the_longest_shift_the_agent_can_work(tmp_path):
+    # 8 h shifts, but a night shift starting 22:00 lasts 12 h: only an agent whose window holds it gains
+    cfg = config_from_dict({"rules": {"shift_hours": [8], "shift_types": {"night": {"start": "22:00-23:00",
+                                                                                      "hours": [12]}}}})
+    three = {"days_per_week": "3", "min_hours": "30", "days_off": ""}
+    err = one_bad(tmp_path, config=cfg, **three)  # 07:00-22:00 without nights: 3 days x 8 h
+    assert err.column == "min_hours" and "only 24 h are available" in str(err)
+    assert "x 8 h, the longest shift the rules allow in the window 07:00-22:00" in str(err)
+    # 20:00-09:00 allows nights but ends before a 22:00 + 12 h shift does: still 8 h a day
+    err = one_bad(tmp_path, config=cfg, **three, earliest_start="20:00", latest_end="09:00", night_ok="true")
+    assert err.column == "min_hours" and "only 24 h are available" in str(err) and "20:00-09:00" in str(err)
+    night = {**GOOD, **three, "earliest_start": "22:00", "latest_end": "10:00", "night_ok": "true"}
+    assert read_agents(write(tmp_path, csv_of(night)), cfg)[0].min_hours == 30  # 3 days x 12 h
+
+
+def test_a_window_must_hold_a_shift_its_starts_allow(tmp_path):
+    # every start is of type "long" (12 h): a 10 h window holds no shift although shift_hours has 8
+    cfg = config_from_dict({"rules": {"shift_hours": [8], "shift_types": {"long": {"start": "00:00-24:00",
+                                                                                     "hours": [12]}}}})
+    err = one_bad(tmp_path, config=cfg, earliest_start="07:00", latest_end="17:00")
+    assert err.column == "latest_end" and "a window of at least 12 h" in str(err) and "holds 10 h" in str(err)
+    # 8 h long, but no start on the hour fits an 8 or 9 h shift into 07:30-15:30
+    err = one_bad(tmp_path, earliest_start="07:30", latest_end="15:30", days_per_week="", contract_hours="1")
+    assert err.column == "latest_end" and "no shift starting on the 60-minute step" in str(err)
+    assert "fits 07:30-15:30 without nights" in str(err)
+    # an open end: starting 21:00 or later, no 8 or 9 h shift ends by midnight (no nights)
+    err = one_bad(tmp_path, earliest_start="21:00", latest_end="", days_per_week="", contract_hours="1")
+    assert err.column == "earliest_start" and "fits 21:00-24:00 without nights" in str(err)
+
+
 def test_team_languages_restrict_languages(tmp_path):
     cfg = config_from_dict({"team": {"languages": ["en", "fr"]}})
     err = one_bad(tmp_path, config=cfg, languages="en;de")

@@ -176,3 +176,60 @@ def test_queue_open_hours_override_the_channel():
         with pytest.raises(ConfigError, match=fragment):
             config_from_dict({"team": {"languages": ["en", "de"]}, "channels": {"email": {"model": "deferred"}},
                               "queues": bad})
+
+
+# ------------------------------------------------------------------------ shift types with own lengths
+
+
+def test_shift_types_take_a_start_window_or_a_table_with_their_own_hours():
+    cfg = config_from_dict({"rules": {"shift_hours": [8, 9], "shift_types": {
+        "early": "06:00-10:00",
+        "night": {"start": "22:00-23:00", "hours": [10]},
+        "late": {"start": "14:00-18:00", "hours": 9},
+        "mid": {"start": "11:00-12:00"},
+    }}}, "ws/planner.toml")
+    early, night, late, mid = cfg.rules.shift_types
+    assert (early.name, early.start_from, early.start_until, early.hours) == ("early", time(6), time(10), ())
+    assert (night.name, night.start_from, night.start_until, night.hours) == ("night", time(22), time(23), (10.0,))
+    assert late.hours == (9.0,) and mid.hours == () and mid.start_from == time(11)
+    lengths = cfg.rules.lengths_for
+    assert lengths(7 * 60) == (8.0, 9.0)  # early: no hours of its own -> rules.shift_hours
+    assert lengths(22 * 60) == (10.0,) and lengths(22 * 60 + 30) == (10.0,)
+    assert lengths(23 * 60) == (8.0, 9.0)  # after the night window: no type
+    assert lengths(15 * 60) == (9.0,) and lengths(11 * 60) == (8.0, 9.0) and lengths(3 * 60) == (8.0, 9.0)
+    assert str(night) == "night=22:00-23:00 (10 h)" and str(early) == "early=06:00-10:00"
+    # the first matching type decides, even when it has no hours of its own
+    both = config_from_dict({"rules": {"shift_types": {"day": "06:00-20:00", "long": {"start": "07:00-08:00",
+                                                                                        "hours": [12]}}}})
+    assert both.rules.lengths_for(7 * 60) == (8.0, 9.0) and both.rules.shift_type(7 * 60) == "day"
+    # a list of several lengths, duplicates dropped, sorted; shift types default to none
+    many = config_from_dict({"rules": {"shift_types": {"night": {"start": "22:00-02:00", "hours": [12, 10, 10]}}}})
+    assert many.rules.shift_types[0].hours == (10.0, 12.0) and many.rules.lengths_for(60) == (10.0, 12.0)
+    assert config_from_dict({}).rules.lengths_for(9 * 60) == (8.0, 9.0)
+
+
+@pytest.mark.parametrize("night,key,expected", [
+    ({"start": "22:00-23:00", "hours": 0}, "rules.shift_types.night.hours",
+     "expected shift lengths in hours above 0 and at most 24 like [10], got 0"),
+    ({"start": "22:00-23:00", "hours": [10, 25]}, "rules.shift_types.night.hours",
+     "expected shift lengths in hours above 0 and at most 24 like [10], got [10, 25]"),
+    ({"start": "22:00-23:00", "hours": "10"}, "rules.shift_types.night.hours",
+     "expected shift lengths in hours above 0 and at most 24 like [10], got '10'"),
+    ({"start": "22:00-23:00", "hours": []}, "rules.shift_types.night.hours",
+     "expected shift lengths in hours above 0 and at most 24 like [10], got []"),
+    ({"start": "22:00-23:00", "hours": [True]}, "rules.shift_types.night.hours",
+     "expected shift lengths in hours above 0 and at most 24 like [10], got [True]"),
+    ({"start": "22:00-23:00", "length": [10]}, "rules.shift_types.night.length",
+     "unknown key; allowed here: hours, start"),
+    ({"hours": [10]}, "rules.shift_types.night.start", 'expected the local start window of the type like '
+     '{ start = "22:00-23:00", hours = [10] }'),
+    ({"start": "22-23", "hours": [10]}, "rules.shift_types.night.start", 'expected a time like "07:30", got \'22\''),
+    ({"start": "22:00-22:00", "hours": [10]}, "rules.shift_types.night.start",
+     "the start window '22:00-22:00' is empty"),
+    (10, "rules.shift_types.night", 'expected a local start window like "06:00-10:00" or a table like '
+     '{ start = "22:00-23:00", hours = [10] }, got 10'),
+])
+def test_bad_shift_type_tables_name_file_key_and_value(night, key, expected):
+    with pytest.raises(ConfigError) as err:
+        config_from_dict({"rules": {"shift_types": {"night": night}}}, "ws/planner.toml")
+    assert str(err.value) == f"ws/planner.toml: {key}: {expected}"

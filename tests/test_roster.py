@@ -6,6 +6,7 @@ from datetime import date, time
 import pandas as pd
 import pytest
 
+from planner.config import ShiftTypeConfig
 from planner.errors import InfeasibleRosterError
 from planner.roster import build_roster, check_roster, diagnose, read_roster, write_roster
 from planner.roster.shifts import candidate_shifts
@@ -425,3 +426,81 @@ def test_demand_nobody_can_serve_costs_its_whole_convex_shortfall():
     r = solve(agents, cfg, need=need)
     assert r.status == "OPTIMAL"
     assert r.objective == pytest.approx(14 * cfg.rules.weights.shortfall * cfg.channels["phone"].priority) == 4200
+
+
+# ------------------------------------------------------------------------ shift types with own lengths
+
+NIGHT_10 = ShiftTypeConfig("night", time(22), time(23), (10.0,))  # a night shift is 10 h, other starts 8 or 9 h
+
+
+def _local_span(c) -> tuple[str, str]:
+    return (f"{c.start_utc.tz_convert(BERLIN):%H:%M}", f"{c.end_utc.tz_convert(BERLIN):%H:%M}")
+
+
+def test_candidate_shifts_of_a_typed_start_have_only_its_lengths():
+    cfg = make_config(shift_hours=(8.0, 9.0), shift_types=(ShiftTypeConfig("early", time(6), time(10)), NIGHT_10))
+    a = make_agent("a", start=None, end=None, night_ok=True)
+    wed = [c for c in candidate_shifts(a, cfg, WEEK) if c.local_date == date(2026, 12, 2)]
+    by_start: dict[str, set] = {}
+    for c in wed:
+        by_start.setdefault(_local_span(c)[0], set()).add((c.paid_minutes / 60, _local_span(c)[1]))
+    assert by_start["22:00"] == {(10.0, "08:00")}
+    assert by_start["09:00"] == {(8.0, "17:00"), (9.0, "18:00")}  # early: no hours of its own
+    assert by_start["21:00"] == {(8.0, "05:00"), (9.0, "06:00")} and by_start["23:00"] == {(8.0, "07:00"),
+                                                                                             (9.0, "08:00")}
+    assert len(by_start) == 24 and all(c.start_local_min == 22 * 60 for c in wed if c.paid_minutes == 600)
+    # the agent's window still cuts: 20:00-07:00 holds no 10 h night shift, so 22:00 starts are gone
+    short = make_agent("s", start=time(20), end=time(7), night_ok=True)
+    starts = {_local_span(c) for c in candidate_shifts(short, cfg, WEEK) if c.local_date == date(2026, 12, 2)}
+    assert ("22:00", "08:00") not in starts and {s for s, _ in starts} == {"20:00", "21:00", "23:00"}
+
+
+def _night_and_day():
+    """Need one agent Mon 09:00-17:00 and the night Mon 22:00 -> Tue 08:00 (Berlin)."""
+    def need(t, q):
+        local = t.tz_convert(BERLIN)
+        day, h = local.date(), local.hour
+        return int((day == date(2026, 11, 30) and (9 <= h < 17 or h >= 22)) or (day == date(2026, 12, 1) and h < 8))
+    cfg = make_config(shift_hours=(8.0, 9.0), shift_types=(NIGHT_10,))
+    agents = (make_agent("d"), make_agent("n", start=time(20), end=time(8), night_ok=True))
+    return cfg, agents, need
+
+
+@pytest.fixture(scope="module")
+def night_roster():
+    cfg, agents, need = _night_and_day()
+    return cfg, agents, solve(agents, cfg, need=need)
+
+
+def test_a_ten_hour_night_shift_is_chosen_and_checks_clean(night_roster):
+    cfg, agents, r = night_roster
+    night = r.shifts[r.shifts.agent_id == "n"]
+    assert len(night) == 1 and night.local_date.iloc[0] == date(2026, 11, 30)
+    s = night.iloc[0]
+    assert (f"{s.start_utc.tz_convert(BERLIN):%H:%M}", f"{s.end_utc.tz_convert(BERLIN):%H:%M}", s.paid_hours) == \
+        ("22:00", "08:00", 10.0)
+    day = r.shifts[r.shifts.agent_id == "d"]
+    assert set(day.paid_hours) == {8.0} and (day.local_date == date(2026, 11, 30)).all()
+    assert r.objective == pytest.approx(0)  # the whole need is covered: 8 h by day, 10 h by night
+    assert check_roster(r, agents, cfg).empty  # solve() checked with the requirements too
+
+
+def test_checker_catches_a_length_its_shift_type_does_not_allow(night_roster):
+    cfg, agents, r = night_roster
+    s = r.shifts
+    i = s.index[s.agent_id == "n"][0]
+    night = s.loc[i]
+    hour = pd.Timedelta(hours=1)
+    nine = s.copy()  # a 9 h shift at 22:00: rules.shift_hours has 9, but a night shift is 10 h
+    nine.loc[i, ["end_utc", "paid_hours"]] = [night.end_utc - hour, 9.0]
+    found = check_roster(_inject(r, shifts=nine), agents, cfg)
+    bad = found[found.rule == "shift_length"]
+    assert len(bad) == 1 and (bad.agent_id.iloc[0], bad.local_date.iloc[0]) == ("n", date(2026, 11, 30))
+    assert bad.detail.iloc[0] == ("the shift starting 22:00 lasts 9 h; shift type night (starts 22:00-23:00) "
+                                  "allows 10 h")
+    early = s.copy()  # a 10 h shift at 21:00 is of no type: rules.shift_hours apply
+    early.loc[i, ["start_utc", "end_utc"]] = [night.start_utc - hour, night.end_utc - hour]
+    found = check_roster(_inject(r, shifts=early), agents, cfg)
+    bad = found[found.rule == "shift_length"]
+    assert list(bad.detail) == ["the shift starting 21:00 lasts 10 h; rules.shift_hours allow 8, 9 h"]
+    assert bad.agent_id.iloc[0] == "n" and bad.local_date.iloc[0] == date(2026, 11, 30)

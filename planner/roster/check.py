@@ -65,16 +65,21 @@ def _availability(a: Agent, s: pd.Series, out: list) -> None:
 
 
 def _shape(a: Agent, s: pd.Series, config: Config, out: list) -> None:
-    """Shift length is an allowed one, starts on the step, and has the break the rules ask for."""
+    """Shift length is one its start's shift type allows, starts on the step, and has the break the rules ask for."""
     r, day = config.rules, _day(s.local_date)
     minutes = (s.end_utc - s.start_utc) / pd.Timedelta(minutes=1)
-    if not any(abs(minutes - h * 60) < 1e-6 for h in r.shift_hours):
-        out.append(("shift_length", a.agent_id, day, f"lasts {minutes / 60:g} h; allowed: "
-                    f"{', '.join(f'{h:g}' for h in r.shift_hours)} h"))
+    local = s.start_utc.tz_convert(a.timezone)
+    start_min = local.hour * 60 + local.minute
+    allowed = r.lengths_for(start_min)
+    if not any(abs(minutes - h * 60) < 1e-6 for h in allowed):
+        kind = next((t for t in r.shift_types if t.contains(start_min)), None)
+        whose = (f"shift type {kind.name} (starts {kind.window}) allows" if kind is not None and kind.hours
+                 else "rules.shift_hours allow")
+        out.append(("shift_length", a.agent_id, day, f"the shift starting {local:%H:%M} lasts "
+                    f"{minutes / 60:g} h; {whose} {', '.join(f'{h:g}' for h in allowed)} h"))
     if abs(float(s.paid_hours) * 60 - minutes) > 1e-6:
         out.append(("paid_hours", a.agent_id, day, f"paid_hours {float(s.paid_hours):g} but the shift lasts "
                     f"{minutes / 60:g} h"))
-    local = s.start_utc.tz_convert(a.timezone)
     if (local.hour * 60 + local.minute) % r.start_step_minutes:
         out.append(("start_step", a.agent_id, day, f"starts at {local:%H:%M}, not on a {r.start_step_minutes}-minute step"))
     needs_break = r.break_minutes > 0 and minutes >= r.break_min_shift_hours * 60

@@ -22,11 +22,10 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from planner.agents import Agent
+from planner.agents import NIGHT_END_MIN, Agent
 from planner.config import Config
 from planner.timegrid import local_to_utc, week_bounds
 
-NIGHT_END_MIN = 6 * 60  # night_ok=False: no work between 00:00 and 06:00 local
 BREAK_WINDOW_MIN = 60  # the break starts within this many minutes of the shift's middle
 
 
@@ -197,11 +196,12 @@ def candidate_shifts(agent: Agent, config: Config, week: str,
                      clocks: dict[str, "_LocalClock"] | None = None) -> list[CandidateShift]:
     """Return every shift the hard availability rules allow `agent` to start in `week`.
 
-    Applies: allowed lengths, start step, earliest start / latest end, night_ok, fixed
-    days off, approved time off, one shift per local day and min rest against
-    `previous` (last week's shifts of this agent: SHIFT_COLUMNS rows). `breaks` is
-    "all" (every break position) or "middle" (one per shift); `clocks` shares the
-    local-time conversions between agents of one zone.
+    Applies: allowed lengths (the start's shift type's own hours, else
+    rules.shift_hours), start step, earliest start / latest end, night_ok, fixed days
+    off, approved time off, one shift per local day and min rest against `previous`
+    (last week's shifts of this agent: SHIFT_COLUMNS rows). `breaks` is "all" (every
+    break position) or "middle" (one per shift); `clocks` shares the local-time
+    conversions between agents of one zone.
     """
     rules = config.rules
     week_start, week_end = week_bounds(week, config.team.home_timezone)
@@ -226,6 +226,9 @@ def candidate_shifts(agent: Agent, config: Config, week: str,
             prev_spans.append((m(row.start_utc) - rest_m, m(row.end_utc) + rest_m))
             prev_dates.add(pd.Timestamp(row.local_date).date() if not isinstance(row.local_date, date)
                            else row.local_date)
+    # the paid minutes each local start allows (its shift type's own lengths, else rules.shift_hours)
+    lengths = {s: tuple(int(round(h * 60)) for h in rules.lengths_for(s))
+               for s in range(0, 1440, rules.start_step_minutes)}
     out: list[CandidateShift] = []
     for day in agent_local_dates(agent, week, config.team.home_timezone):
         if day.weekday() in agent.days_off or day in prev_dates:
@@ -243,8 +246,7 @@ def candidate_shifts(agent: Agent, config: Config, week: str,
             if not agent.night_ok and start < night_end:
                 continue
             latest = bounds[1]
-            for hours in rules.shift_hours:
-                paid = int(round(hours * 60))
+            for paid in lengths[start_min]:
                 end = start + paid
                 if latest is not None and end > latest:
                     continue

@@ -261,7 +261,8 @@ def complete_hints(model: cp_model.CpModel, config: Config, budget_s: float,
 
 def _settings(rm: RosterModel, config: Config) -> dict:
     r = config.rules
-    return {
+    own = [str(t) for t in r.shift_types if t.hours]  # shift types with their own lengths: "night=22:00-23:00 (10 h)"
+    return ({"shift_type_hours": own} if own else {}) | {
         "time_limit_seconds": config.solver.time_limit_seconds, "seed": config.solver.seed,
         "workers": config.solver.workers, "interval_minutes": config.team.interval_minutes,
         "home_timezone": config.team.home_timezone, "shift_hours": list(r.shift_hours),
