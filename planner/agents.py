@@ -25,10 +25,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pandas as pd
 
-from planner.config import ISO_639_1, Config, RulesConfig, parse_weekdays
+from planner.config import ISO_639_1, MAX_SHIFTS_PER_PERIOD, MAX_WEEKS_PER_PERIOD, Config, RulesConfig, parse_weekdays
 from planner.errors import ConfigError, InputError
 from planner.fileio import EXCEL_SUFFIXES, read_table, write_csv
-from planner.timegrid import local_to_utc, week_bounds
+from planner.timegrid import local_to_utc, period_bounds
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,13 @@ class Agent:
     """One agent. Times are local wall-clock times in the agent's own `timezone`.
 
     skills: the queues (channel, language) the agent may serve; by default the agent's
-    channels x languages. contract_hours/min_hours/max_hours are paid hours per week.
-    days_per_week: the number of working days the contract asks for (None: as the hours need).
+    channels x languages. contract_hours/min_hours/max_hours are paid hours per week
+    (over a planning period of several weeks, weeks x these, averaged over the period).
+    days_per_week: the number of working days the contract asks for a week (None: as the hours need).
     earliest_start/latest_end bound shifts (None: no bound; latest_end before
     earliest_start means a window across midnight). days_off: weekdays never worked
     (Monday = 0). night_ok: may work shifts touching 00:00-06:00 local.
-    max_weekend_days, max_shifts_of_type (per type), min_consecutive_days,
+    max_weekend_days, max_working_weekends, max_shifts_of_type (per type), min_consecutive_days,
     min_consecutive_days_off and max_consecutive_days override planner.toml's [rules]
     for this agent (None / empty: the team's rule); see `agent_limits`.
     """
@@ -68,6 +69,7 @@ class Agent:
     min_consecutive_days: int | None = None
     min_consecutive_days_off: int | None = None
     max_consecutive_days: int | None = None
+    max_working_weekends: int | None = None
 
     @property
     def skill_profile(self) -> tuple[tuple[str, str], ...]:
@@ -83,7 +85,8 @@ class AgentLimits:
     min_consecutive_days: int
     min_consecutive_days_off: int
     max_weekend_days: int | None  # days worked of each local weekend; None: no limit
-    max_shifts_of_type: tuple[tuple[str, int], ...]  # (shift type, most shifts of it a week)
+    max_shifts_of_type: tuple[tuple[str, int], ...]  # (shift type, most shifts of it per planning period)
+    max_working_weekends: int | None = None  # weekends worked (Saturday or Sunday) per planning period; None: no limit
 
 
 def agent_limits(agent: Agent, rules: RulesConfig) -> AgentLimits:
@@ -96,6 +99,7 @@ def agent_limits(agent: Agent, rules: RulesConfig) -> AgentLimits:
         min_consecutive_days=_own(agent.min_consecutive_days, rules.min_consecutive_days),
         min_consecutive_days_off=_own(agent.min_consecutive_days_off, rules.min_consecutive_days_off),
         max_weekend_days=_own(agent.max_weekend_days, rules.max_weekend_days),
+        max_working_weekends=_own(agent.max_working_weekends, rules.max_working_weekends),
         max_shifts_of_type=tuple(sorted(types.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order
                                                                         else len(order), kv[0]))))
 
@@ -105,12 +109,14 @@ def _own(value, team):
 
 
 LIMIT_COLUMNS = ["max_weekend_days", "max_shifts_of_type", "min_consecutive_days", "min_consecutive_days_off",
-                 "max_consecutive_days"]
+                 "max_consecutive_days", "max_working_weekends"]
 AGENT_COLUMNS = ["agent_id", "name", "team", "timezone", "languages", "channels", "skills", "contract_hours",
                  "min_hours", "max_hours", "days_per_week", "earliest_start", "latest_end", "days_off",
                  "preferred_start", "night_ok", *LIMIT_COLUMNS]
 REQUIRED_AGENT_COLUMNS = ["agent_id", "name", "timezone", "languages", "channels", "contract_hours"]
-TIME_OFF_COLUMNS = ["agent_id", "start_utc", "end_utc", "reason"]
+TIME_OFF_COLUMNS = ["agent_id", "start_utc", "end_utc", "reason", "kind"]
+# leave: counts as worked (lowers the contract's hours and days); unavailable: cannot work, the contract stays
+TIME_OFF_KINDS = ("leave", "unavailable")
 REQUIRED_TIME_OFF_COLUMNS = ["agent_id", "start", "end"]
 SHIFT_REQUEST_COLUMNS = ["agent_id", "local_date", "shift_type", "want", "weight"]
 REQUIRED_REQUEST_COLUMNS = ["agent_id", "date", "want"]
@@ -173,11 +179,11 @@ def agents_frame(agents: Iterable[Agent]) -> pd.DataFrame:
         "max_weekend_days": a.max_weekend_days,
         "max_shifts_of_type": ";".join(f"{t}:{n}" for t, n in a.max_shifts_of_type),
         "min_consecutive_days": a.min_consecutive_days, "min_consecutive_days_off": a.min_consecutive_days_off,
-        "max_consecutive_days": a.max_consecutive_days,
+        "max_consecutive_days": a.max_consecutive_days, "max_working_weekends": a.max_working_weekends,
     } for a in agents]
     frame = pd.DataFrame(rows, columns=AGENT_COLUMNS)
     for column in ("days_per_week", "max_weekend_days", "min_consecutive_days", "min_consecutive_days_off",
-                   "max_consecutive_days"):
+                   "max_consecutive_days", "max_working_weekends"):
         frame[column] = frame[column].astype("Int64")
     frame["night_ok"] = frame["night_ok"].astype(bool)
     return frame
@@ -224,6 +230,8 @@ def _parse_agent(r: "_Row", config: Config) -> Agent | None:
     min_run = _whole(r, "min_consecutive_days", 1, 7, "working days in a row")
     min_off = _whole(r, "min_consecutive_days_off", 1, 7, "days off in a row")
     max_run = _whole(r, "max_consecutive_days", 1, 14, "working days in a row")
+    working_weekends = _whole(r, "max_working_weekends", 0, MAX_WEEKS_PER_PERIOD,
+                              "weekends worked per planning period")
     if min_run is not None or max_run is not None:
         lo, hi = _own(min_run, config.rules.min_consecutive_days), _own(max_run, config.rules.max_consecutive_days)
         if lo > hi:
@@ -244,7 +252,8 @@ def _parse_agent(r: "_Row", config: Config) -> Agent | None:
                  days_per_week=days_per_week, earliest_start=earliest, latest_end=latest,
                  days_off=days_off or frozenset(), preferred_start=preferred, team=r.cell("team"),
                  night_ok=bool(night_ok), row=r.row, max_weekend_days=weekend, max_shifts_of_type=type_limits,
-                 min_consecutive_days=min_run, min_consecutive_days_off=min_off, max_consecutive_days=max_run)
+                 min_consecutive_days=min_run, min_consecutive_days_off=min_off, max_consecutive_days=max_run,
+                 max_working_weekends=working_weekends)
 
 
 def _whole(r: "_Row", column: str, lo: int, hi: int, what: str) -> int | None:
@@ -267,9 +276,10 @@ def _type_limits(r: "_Row", config: Config) -> tuple[tuple[str, int], ...]:
     for part in _split(text):
         name, sep, limit = (s.strip() for s in part.partition(":"))
         value = _to_float(limit) if sep else None
-        if name not in names or value is None or value != int(value) or not 0 <= value <= 7:
+        if name not in names or value is None or value != int(value) or not 0 <= value <= MAX_SHIFTS_PER_PERIOD:
             known = ", ".join(names) or "none defined"
-            r.fail("max_shifts_of_type", text, f"shift type:most shifts a week (0-7) like night:2;late:3, with the "
+            r.fail("max_shifts_of_type", text, f"shift type:most shifts per planning period "
+                   f"(0-{MAX_SHIFTS_PER_PERIOD}) like night:2;late:3, with the "
                    f"shift types of [rules.shift_types] in planner.toml ({known}); cannot read '{part}'")
             return ()
         out[name] = int(value)
@@ -534,7 +544,7 @@ def _check_window(r: "_Row", config: Config, earliest: time | None, latest: time
     step = rules.start_step_minutes
     if earliest is not None and latest is not None:
         length_h = ((_minutes(latest) - _minutes(earliest)) % (24 * 60)) / 60
-        shortest = min(h for m in range(0, 1440, step) for h in rules.lengths_for(m))
+        shortest = min((h for m in range(0, 1440, step) for h in rules.lengths_for(m)), default=0)
         if length_h < shortest:
             r.fail(column, r.cell(column),
                    f"a window of at least {shortest:g} h (the shortest shift of rules.shift_hours and "
@@ -556,17 +566,20 @@ def _clock_text(t: time | None) -> str:
 
 
 def read_time_off(path: str | Path | None, agents: Iterable[Agent], config: Config) -> pd.DataFrame:
-    """Read approved leave into UTC spans: columns agent_id, start_utc, end_utc (exclusive), reason.
+    """Read approved time off into UTC spans: columns agent_id, start_utc, end_utc (exclusive), reason, kind.
 
     start/end are local dates (whole days, end inclusive) or local date-times (end
-    exclusive) in each agent's own zone. A missing file gives an empty frame. Local
+    exclusive) in each agent's own zone. The optional `kind` column says what the time
+    off is: "leave" (the default, also when the column is absent: a whole day of it
+    counts as worked and lowers the contract) or "unavailable" (the agent cannot work
+    then, and the contract is not lowered). A missing file gives an empty frame. Local
     times that do not exist (spring forward) move forward by the gap; repeated ones
     (fall back) are the first occurrence, as `timegrid.local_to_utc`.
     """
     empty = pd.DataFrame({"agent_id": pd.Series(dtype=object),
                           "start_utc": pd.Series(dtype="datetime64[ns, UTC]"),
                           "end_utc": pd.Series(dtype="datetime64[ns, UTC]"),
-                          "reason": pd.Series(dtype=object)})
+                          "reason": pd.Series(dtype=object), "kind": pd.Series(dtype=object)})
     if path is None or not Path(path).exists():
         return empty
     p = Path(path)
@@ -587,6 +600,10 @@ def read_time_off(path: str | Path | None, agents: Iterable[Agent], config: Conf
             r.fail("agent_id", agent_id, f"an agent_id of the agents file ({known})")
         start = _when(r, "start", excel)
         end = _when(r, "end", excel)
+        kind = r.cell("kind").lower() or "leave"
+        if kind not in TIME_OFF_KINDS:
+            r.fail("kind", r.cell("kind"), "leave (counts as worked: lowers the contract's hours and days; the "
+                   "default when empty) or unavailable (cannot work then; the contract is not lowered)")
         if tz is not None and start is not None and end is not None:
             start_utc = _to_utc(start, tz, end=False)
             end_utc = _to_utc(end, tz, end=True)
@@ -594,7 +611,7 @@ def read_time_off(path: str | Path | None, agents: Iterable[Agent], config: Conf
                 r.fail("end", r.cell("end"), f"an end after the start {r.cell('start')} (a date end is inclusive, "
                        "a date-time end exclusive)")
             else:
-                rows.append((agent_id, start_utc, end_utc, r.cell("reason")))
+                rows.append((agent_id, start_utc, end_utc, r.cell("reason"), kind))
         if r.errors:
             problems.add(row, r.errors)
     problems.raise_if_any()
@@ -635,14 +652,14 @@ def _to_utc(when: date | datetime, tz: str, end: bool) -> pd.Timestamp:
 
 
 def read_shift_requests(path: str | Path | None, agents: Iterable[Agent], config: Config,
-                        week: str | None = None) -> pd.DataFrame:
+                        week: str | None = None, weeks: int = 1) -> pd.DataFrame:
     """Read the agents' shift wishes: columns agent_id, local_date, shift_type ("" = any shift), want, weight.
 
     One row per wish: `date` is the agent's local date; `shift_type` one of
     [rules.shift_types] or empty for the whole day; `want` "on" (wishes to work it) or
     "off" (wishes not to); `weight` the objective points an unmet wish costs (default
-    DEFAULT_WISH_WEIGHT). With `week`, rows on dates outside the agent's week are
-    dropped without complaint. A missing file gives an empty frame.
+    DEFAULT_WISH_WEIGHT). With `week`, rows on dates outside the agent's planning period
+    (`weeks` ISO weeks from `week`) are dropped without complaint. A missing file gives an empty frame.
     """
     empty = pd.DataFrame({"agent_id": pd.Series(dtype=object), "local_date": pd.Series(dtype=object),
                           "shift_type": pd.Series(dtype=object), "want": pd.Series(dtype=object),
@@ -688,15 +705,15 @@ def read_shift_requests(path: str | Path | None, agents: Iterable[Agent], config
             rows.append((agent.agent_id, day, kind, want, float(weight)))
     problems.raise_if_any()
     if week is not None:
-        rows = [w for w in rows if w[1] in _week_dates(team[w[0]], week, config.team.home_timezone)]
+        rows = [w for w in rows if w[1] in _week_dates(team[w[0]], week, config.team.home_timezone, weeks)]
     if not rows:
         return empty
     return pd.DataFrame(rows, columns=SHIFT_REQUEST_COLUMNS)
 
 
-def _week_dates(agent: Agent, week: str, home_tz: str) -> set[date]:
-    """Return the agent's local dates on which a shift of `week` (home time zone) can start."""
-    start, end = week_bounds(week, home_tz)
+def _week_dates(agent: Agent, week: str, home_tz: str, weeks: int = 1) -> set[date]:
+    """Return the agent's local dates on which a shift of the period `weeks` from `week` (home zone) can start."""
+    start, end = period_bounds(week, weeks, home_tz)
     first = start.tz_convert(agent.timezone).date()
     last = (end - pd.Timedelta(seconds=1)).tz_convert(agent.timezone).date()
     return {first + timedelta(days=i) for i in range((last - first).days + 1)}

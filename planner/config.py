@@ -216,10 +216,14 @@ class RulesConfig:
     shift_hours are the paid lengths (hours, break included) a shift may have;
     shift_types names kinds of shift by local start window (first match wins), each
     with its own lengths or, without, shift_hours (`lengths_for` gives a start's);
+    shift_types_only: shifts start only inside a shift type's window (fixed shift
+    patterns such as early 06:00 / late 14:00 / night 22:00), not at any start step;
     forbidden_successions lists (first, next) type pairs: no `next` shift on the local
     day after a `first` shift (e.g. ("late", "early")); max_weekend_days caps the days
     worked of each weekend (Saturday + Sunday, local): 1 = at least one weekend day off;
-    max_shifts_of_type caps shifts of a type per agent and week (e.g. ("night", 2)).
+    max_shifts_of_type caps shifts of a type per agent and planning period (one week by
+    default; e.g. ("night", 2)); max_working_weekends caps the weekends an agent works
+    in the planning period (a weekend is worked when its Saturday or Sunday is, local).
     min_consecutive_days / min_consecutive_days_off: each block of working days (days
     off) is at least this long (1 = no limit); a block touching the end of the week is
     not judged (it may go on next week), one touching the start counts last week's
@@ -228,6 +232,7 @@ class RulesConfig:
     """
 
     shift_hours: tuple[float, ...] = (8.0, 9.0)
+    shift_types_only: bool = False
     break_minutes: int = 60
     break_min_shift_hours: float = 6.0
     start_step_minutes: int = 60
@@ -238,7 +243,8 @@ class RulesConfig:
     shift_types: tuple[ShiftTypeConfig, ...] = ()
     forbidden_successions: tuple[tuple[str, str], ...] = ()
     max_weekend_days: int | None = None
-    max_shifts_of_type: tuple[tuple[str, int], ...] = ()  # (shift type, most shifts of it per agent and week)
+    max_working_weekends: int | None = None  # weekends worked per agent and planning period; None: no limit
+    max_shifts_of_type: tuple[tuple[str, int], ...] = ()  # (shift type, most of it per agent and planning period)
     min_consecutive_days: int = 1
     min_consecutive_days_off: int = 1
     duty_cover: tuple[DutyCoverConfig, ...] = ()
@@ -251,10 +257,12 @@ class RulesConfig:
         """Return the paid lengths (hours) allowed for a local start (minutes after midnight).
 
         The first shift type whose window holds the start decides: its own hours, else
-        shift_hours (also for a start of no type).
+        shift_hours; a start of no type gets shift_hours, or none with shift_types_only.
         """
         kind = next((t for t in self.shift_types if t.contains(start_local_min)), None)
-        return kind.hours if kind is not None and kind.hours else self.shift_hours
+        if kind is None:
+            return () if self.shift_types_only else self.shift_hours
+        return kind.hours or self.shift_hours
 
     def duty_cover_on(self, day: date) -> tuple[DutyCoverConfig, ...]:
         """Return the duty cover entries that hold on local `day` (a date entry overrides a weekday one)."""
@@ -653,6 +661,10 @@ def _successions(value: Any, names: set[str], key: str, source: str | None) -> t
     return tuple(out)
 
 
+MAX_SHIFTS_PER_PERIOD = 366  # the most a max_shifts_of_type limit may say (a planning period of many weeks)
+MAX_WEEKS_PER_PERIOD = 53  # the most a max_working_weekends limit may say
+
+
 def _type_limits(value: Any, names: set[str], key: str, source: str | None) -> tuple[tuple[str, int], ...]:
     """Parse [rules.max_shifts_of_type] (night = 2) against the defined shift types."""
     items = value.items() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else None
@@ -664,9 +676,9 @@ def _type_limits(value: Any, names: set[str], key: str, source: str | None) -> t
         if name not in names:
             known = ", ".join(sorted(names)) or "none defined"
             raise ConfigError(f"{key}.{name}", f"expected a shift type of [rules.shift_types] ({known})", source)
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 7:
-            raise ConfigError(f"{key}.{name}", f"expected a whole number of shifts a week from 0 to 7, got {limit!r}",
-                              source)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= MAX_SHIFTS_PER_PERIOD:
+            raise ConfigError(f"{key}.{name}", f"expected a whole number of shifts per planning period from 0 to "
+                              f"{MAX_SHIFTS_PER_PERIOD}, got {limit!r}", source)
         out.append((str(name), int(limit)))
     return tuple(out)
 
@@ -771,6 +783,10 @@ def _rules(r: _Reader, channels: Mapping[str, ChannelConfig] | None = None,
     if len({t.name for t in types}) != len(types):
         raise ConfigError(r.key("shift_types"), f"shift type names must be unique, got {[t.name for t in types]}",
                           r.source)
+    only = r.boolean("shift_types_only", d.shift_types_only)
+    if only and not types:
+        raise ConfigError(r.key("shift_types_only"), "expected [rules.shift_types] to define the shift types "
+                          "when shift_types_only = true", r.source)
     max_days = r.number("max_consecutive_days", d.max_consecutive_days, lo=1, hi=14, integer=True)
     min_days = r.number("min_consecutive_days", d.min_consecutive_days, lo=1, hi=7, integer=True)
     if min_days > max_days:
@@ -784,11 +800,14 @@ def _rules(r: _Reader, channels: Mapping[str, ChannelConfig] | None = None,
         min_rest_hours=r.number("min_rest_hours", d.min_rest_hours, lo=0, hi=24),
         max_consecutive_days=max_days,
         days_off_together=r.boolean("days_off_together", d.days_off_together),
+        shift_types_only=only,
         weights=weights,
         shift_types=types,
         forbidden_successions=_successions(r.get("forbidden_successions", []), {t.name for t in types},
                                            r.key("forbidden_successions"), r.source),
         max_weekend_days=r.number("max_weekend_days", d.max_weekend_days, lo=0, hi=2, integer=True),
+        max_working_weekends=r.number("max_working_weekends", d.max_working_weekends, lo=0,
+                                      hi=MAX_WEEKS_PER_PERIOD, integer=True),
         max_shifts_of_type=_type_limits(r.get("max_shifts_of_type", {}), {t.name for t in types},
                                         r.key("max_shifts_of_type"), r.source),
         min_consecutive_days=min_days,

@@ -1,8 +1,9 @@
-"""The UTC interval grid of a planning week, and local <-> UTC helpers.
+"""The UTC interval grid of a planning week (or period of weeks), and local <-> UTC helpers.
 
 A planning week is [Monday 00:00, next Monday 00:00) in the home time zone; in UTC it
-holds 167, 168 or 169 hours around DST changes. All computation happens on UTC instants;
-local times exist only at the edges.
+holds 167, 168 or 169 hours around DST changes. A planning period of N weeks is
+[Monday 00:00 of its first week, Monday 00:00 N weeks later). All computation happens on
+UTC instants; local times exist only at the edges.
 """
 from __future__ import annotations
 
@@ -83,10 +84,36 @@ def week_grid(week: str, tz: str, interval_minutes: int = 60) -> pd.DatetimeInde
     return pd.date_range(start, end, freq=f"{interval_minutes}min", inclusive="left", name="interval_start")
 
 
+def check_weeks(weeks: int) -> int:
+    """Return `weeks` (a planning period's length in ISO weeks) or raise if it is not a whole number >= 1."""
+    if isinstance(weeks, bool) or not isinstance(weeks, (int, np.integer)) or weeks < 1:
+        raise PlannerError(f"weeks: a planning period is a whole number of ISO weeks, at least 1; got {weeks!r}")
+    return int(weeks)
+
+
+def period_bounds(first_week: str, weeks: int, tz: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Return the UTC [start, end) of `weeks` consecutive ISO weeks from `first_week`, cut in local zone `tz`."""
+    monday = week_monday(first_week)
+    return local_midnight_utc(monday, tz), local_midnight_utc(monday + timedelta(days=7 * check_weeks(weeks)), tz)
+
+
+def period_dates(first_week: str, weeks: int = 1) -> list[date]:
+    """Return the local dates Monday of `first_week` to the Sunday `weeks` weeks on (7 x weeks dates)."""
+    monday = week_monday(first_week)
+    return [monday + timedelta(days=i) for i in range(7 * check_weeks(weeks))]
+
+
+def period_label(first_week: str, weeks: int = 1) -> str:
+    """Return a planning period as people say it: "2026-W49", or "2026-W49 to 2026-W50" for two weeks."""
+    if check_weeks(weeks) == 1:
+        return first_week
+    iso = (week_monday(first_week) + timedelta(days=7 * (weeks - 1))).isocalendar()
+    return f"{first_week} to {week_label(iso.year, iso.week)}"
+
+
 def period_grid(first_week: str, weeks: int, tz: str, interval_minutes: int = 60) -> pd.DatetimeIndex:
     """Return the UTC interval starts of `weeks` consecutive planning weeks from `first_week`."""
-    start, _ = week_bounds(first_week, tz)
-    end = local_midnight_utc(week_monday(first_week) + timedelta(days=7 * weeks), tz)
+    start, end = period_bounds(first_week, weeks, tz)
     return pd.date_range(start, end, freq=f"{interval_minutes}min", inclusive="left", name="interval_start")
 
 

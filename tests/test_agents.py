@@ -294,7 +294,8 @@ def test_time_off_across_the_new_york_dst_change(tmp_path):
                         "ny,2026-11-01 00:00,2026-11-01 03:00,dentist\n"
                         "ny,2026-11-01 01:30,2026-11-01 02:30,\n", "time_off.csv")
     off = read_time_off(p, team(tmp_path), CONFIG)
-    assert list(off.columns) == ["agent_id", "start_utc", "end_utc", "reason"]
+    assert list(off.columns) == ["agent_id", "start_utc", "end_utc", "reason", "kind"]
+    assert list(off.kind) == ["leave"] * 3  # no kind column: all leave
     assert str(off["start_utc"].dtype) == "datetime64[ns, UTC]"
     # whole day: midnight EDT = 04:00Z to next midnight EST = 05:00Z, a 25-hour day
     assert (off.start_utc[0], off.end_utc[0]) == (utc("2026-11-01 04:00"), utc("2026-11-02 05:00"))
@@ -353,7 +354,7 @@ def test_time_off_errors_name_row_and_column(tmp_path, line, column, fragments):
 def test_missing_time_off_is_empty_and_missing_columns_are_named(tmp_path):
     for path in (None, tmp_path / "absent.csv"):
         off = read_time_off(path, team(tmp_path), CONFIG)
-        assert off.empty and list(off.columns) == ["agent_id", "start_utc", "end_utc", "reason"]
+        assert off.empty and list(off.columns) == ["agent_id", "start_utc", "end_utc", "reason", "kind"]
     p = write(tmp_path, "agent_id,from,end\nny,2026-12-01,2026-12-01\n", "time_off.csv")
     with pytest.raises(InputError, match=r"missing column\(s\) start; found agent_id, from, end"):
         read_time_off(p, team(tmp_path), CONFIG)

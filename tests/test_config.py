@@ -233,3 +233,16 @@ def test_bad_shift_type_tables_name_file_key_and_value(night, key, expected):
     with pytest.raises(ConfigError) as err:
         config_from_dict({"rules": {"shift_types": {"night": night}}}, "ws/planner.toml")
     assert str(err.value) == f"ws/planner.toml: {key}: {expected}"
+
+
+def test_shift_types_only_keeps_starts_inside_the_types_windows():
+    cfg = config_from_dict({"rules": {"shift_types_only": True, "start_step_minutes": 30,
+                                      "shift_types": {"early": {"start": "06:00-06:30", "hours": [8]},
+                                                      "late": "14:00-15:00"}}})
+    rules = cfg.rules
+    assert rules.lengths_for(6 * 60) == (8.0,)
+    assert rules.lengths_for(14 * 60 + 30) == rules.shift_hours
+    assert rules.lengths_for(6 * 60 + 30) == () and rules.lengths_for(10 * 60) == ()
+    assert config_from_dict({"rules": {"shift_types": {"early": "06:00-07:00"}}}).rules.lengths_for(600) == (8.0, 9.0)
+    with pytest.raises(ConfigError, match=r"rules.shift_types_only.*define the shift types"):
+        config_from_dict({"rules": {"shift_types_only": True}})

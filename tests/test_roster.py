@@ -1,6 +1,7 @@
 """Roster engine: a feasible and an infeasible two-agent case per hard rule, time zones, DST, checker."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 import pandas as pd
@@ -504,3 +505,24 @@ def test_checker_catches_a_length_its_shift_type_does_not_allow(night_roster):
     bad = found[found.rule == "shift_length"]
     assert list(bad.detail) == ["the shift starting 21:00 lasts 10 h; rules.shift_hours allow 8, 9 h"]
     assert bad.agent_id.iloc[0] == "n" and bad.local_date.iloc[0] == date(2026, 11, 30)
+
+
+def test_shift_types_only_allows_starts_in_the_windows_and_the_checker_flags_others(night_roster):
+    cfg = make_config(shift_hours=(8.0, 9.0), shift_types=(ShiftTypeConfig("early", time(6), time(8)), NIGHT_10))
+    only = replace(cfg, rules=replace(cfg.rules, shift_types_only=True))
+    a = make_agent("a", start=None, end=None, night_ok=True)
+    starts = {_local_span(c) for c in candidate_shifts(a, only, WEEK) if c.local_date == date(2026, 12, 2)}
+    assert starts == {("06:00", "14:00"), ("06:00", "15:00"), ("07:00", "15:00"), ("07:00", "16:00"),
+                      ("22:00", "08:00")}
+    # the night roster's 22:00 shift moved to 21:00 (10 h) starts outside every window
+    _, agents, r = night_roster
+    s = r.shifts.copy()
+    i = s.index[s.agent_id == "n"][0]
+    hour = pd.Timedelta(hours=1)
+    s.loc[i, ["start_utc", "end_utc"]] = [s.loc[i, "start_utc"] - hour, s.loc[i, "end_utc"] - hour]
+    night_only = replace(only, rules=replace(only.rules, shift_types=(NIGHT_10,)))
+    found = check_roster(_inject(r, shifts=s), agents, night_only)
+    bad = found[found.rule == "shift_length"]
+    assert sorted(zip(bad.agent_id, bad.detail)) == [  # the day agent's 09:00 shift has no type either
+        (aid, f"the shift starts at {hh}, outside every shift type's window (rules.shift_types_only)")
+        for aid, hh in (("d", "09:00"), ("n", "21:00"))]

@@ -469,7 +469,7 @@ def test_agent_limits_from_agents_csv(tmp_path):
 @pytest.mark.parametrize("cells, column, fragment", [
     ("3,,,,", "max_weekend_days", "from 0 to 2"),
     (",late:2,,,", "max_shifts_of_type", "(early, night); cannot read 'late:2'"),
-    (",night:8,,,", "max_shifts_of_type", "most shifts a week (0-7)"),
+    (",night:400,,,", "max_shifts_of_type", "most shifts per planning period (0-366)"),
     (",night,,,", "max_shifts_of_type", "cannot read 'night'"),
     (",,0,,", "min_consecutive_days", "from 1 to 7"),
     (",,,x,", "min_consecutive_days_off", "days off in a row from 1 to 7"),

@@ -28,9 +28,14 @@ that cannot be bounded are left out (every penalty is >= 0). No roster can cost 
   soft term that is linear without an enforcement literal, read from the agent's own
   CP-SAT model. Exact but slow beyond a few dozen agents; an independent cross-check.
 
+A planning period of several weeks (rm.weeks) is bounded the same way: the agents'
+programme runs over every local day of the period against the period's contract (weeks
+x the weekly hours and days, rm.contracts), a relaxation as valid as the week's.
+
 Rules left out of both: rest between shifts (an enforcement literal), everything that
 compares agents (fair shares) or counts the team (duty cover); the Lagrangian also
-leaves out consecutive-day rules and soft terms that need auxiliary variables (stable
+leaves out consecutive-day rules, the optional per-agent limits (forbidden successions,
+shifts per type, days per weekend, working weekends per period) and soft terms that need auxiliary variables (stable
 starts; lone days off except in the column generation's second phase and at the
 ascent's best prices). Identical agents are aggregated: n of them span exactly n times one
 agent's choices. Values are rounded up to the objective's integer units after a small

@@ -1,9 +1,9 @@
-"""Last week's shifts that reach into this week: the hours they work here and the queues they serve.
+"""The previous roster's shifts that reach into the planning period: the hours they work here and their queues.
 
-A Sunday-night shift of last week's roster goes on past Monday 00:00; those hours cover
-this week's demand too, so the roster must not staff them again. Their queues are fixed
-before solving (interval by interval, where the need left is largest, then by channel
-priority), and the week's model plans against the need that is left.
+A Sunday-night shift of the last roster goes on past Monday 00:00 (the period's start);
+those hours cover the period's demand too, so the roster must not staff them again.
+Their queues are fixed before solving (interval by interval, where the need left is
+largest, then by channel priority), and the period's model plans against the need left.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ Queue = tuple[str, str]
 
 def carried_intervals(previous: pd.DataFrame | None, agents: dict[str, Agent], grid: pd.DatetimeIndex,
                       interval_minutes: int) -> dict[str, list[int]]:
-    """Return per agent of the team the grid intervals its last-week shifts work in full (outside breaks)."""
+    """Return per agent of the team the grid intervals its previous shifts work in full (outside breaks)."""
     if previous is None or len(previous) == 0 or len(grid) == 0:
         return {}
     week_start, minute = grid[0], pd.Timedelta(minutes=1)

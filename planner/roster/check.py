@@ -3,11 +3,15 @@
 `check_roster` recomputes availability, days off, night work, time off, shift shapes,
 breaks, one shift per day, rest (also against last week), weekly hours and days,
 consecutive days (also across the boundary), forbidden successions of shift types (also
-after last week), shifts per type, days worked per weekend and the shortest blocks of
+after last week), shifts per type, days worked per weekend, weekends worked and the shortest blocks of
 working days and of days off when the rules or the agent's own limits set them, skills,
 one queue per interval, that allocations lie inside worked time and that every fully
 worked interval is allocated.
 It returns one row per violation: rule, agent_id, local_date, detail.
+
+A roster of a planning period of several weeks (roster.weeks) is checked over the whole
+period: its hours and days against weeks x the weekly contract, max_shifts_of_type per
+period, max_weekend_days per weekend, and the day-by-day rules over every day.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ from planner.roster.result import RosterResult
 from planner.roster.model import time_off_spans
 from planner.roster.shifts import (BREAK_WINDOW_MIN, NIGHT_END_MIN, WeekContract, agent_local_dates, clock_minutes,
                                    week_contract)
-from planner.timegrid import local_to_utc, week_bounds
+from planner.timegrid import local_to_utc, period_bounds, period_label
 
 VIOLATION_COLUMNS = ["rule", "agent_id", "local_date", "detail"]
 
@@ -71,7 +75,10 @@ def _shape(a: Agent, s: pd.Series, config: Config, out: list) -> None:
     local = s.start_utc.tz_convert(a.timezone)
     start_min = local.hour * 60 + local.minute
     allowed = r.lengths_for(start_min)
-    if not any(abs(minutes - h * 60) < 1e-6 for h in allowed):
+    if not allowed:
+        out.append(("shift_length", a.agent_id, day, f"the shift starts at {local:%H:%M}, outside every shift "
+                    "type's window (rules.shift_types_only)"))
+    elif not any(abs(minutes - h * 60) < 1e-6 for h in allowed):
         kind = next((t for t in r.shift_types if t.contains(start_min)), None)
         whose = (f"shift type {kind.name} (starts {kind.window}) allows" if kind is not None and kind.hours
                  else "rules.shift_hours allow")
@@ -124,6 +131,8 @@ def _sequence(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, w
     hours = float(own.paid_hours.sum())
     lo, hi = contract.min_minutes / 60, contract.max_minutes / 60
     leave = f" after {contract.leave_days} day(s) of leave" if contract.leave_days else ""
+    if contract.weeks > 1:
+        leave += f" over the {contract.weeks} weeks"
     if hours < lo - 1e-6 or hours > hi + 1e-6:
         out.append(("weekly_hours", a.agent_id, None, f"{hours:g} paid hours; the contract allows "
                     f"{lo:g}-{hi:g} h{leave}"))
@@ -142,8 +151,10 @@ def _sequence(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, w
                         f"at most {most} ({_whose(a.max_consecutive_days)})"))
 
 
-def _successions(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, out: list) -> None:
-    """No forbidden succession of shift types on consecutive local days; shifts per type and days per weekend within limits."""
+def _successions(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, out: list,
+                 weeks: int = 1) -> None:
+    """No forbidden succession of shift types on consecutive local days; shifts per type, days per weekend and
+    weekends worked within limits."""
     r = config.rules
     if r.forbidden_successions:
         kinds: dict[date, tuple[str | None, bool]] = {}
@@ -164,7 +175,8 @@ def _successions(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config
         n = sum(1 for t in starts if r.shift_type(t.hour * 60 + t.minute) == name)
         if n > limit:
             out.append(("max_shifts_of_type", a.agent_id, None, f"works {n} {name} shifts; max_shifts_of_type "
-                        f"({_whose(own_types.get(name))}) allows {limit} a week"))
+                        f"({_whose(own_types.get(name))}) allows {limit} "
+                        f"{'a week' if weeks == 1 else 'per planning period'}"))
     if limits.max_weekend_days is not None:
         weekends: dict[date, set[date]] = {}
         for day in map(_day, own.local_date):
@@ -175,6 +187,14 @@ def _successions(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config
                 out.append(("max_weekend_days", a.agent_id, saturday, f"works {len(days)} days of the weekend of "
                             f"{saturday}; max_weekend_days ({_whose(a.max_weekend_days)}) allows "
                             f"{limits.max_weekend_days}"))
+    if limits.max_working_weekends is not None:
+        worked = sorted({day - timedelta(days=day.weekday() - 5) for day in map(_day, own.local_date)
+                         if day.weekday() >= 5})
+        if len(worked) > limits.max_working_weekends:
+            out.append(("max_working_weekends", a.agent_id, worked[limits.max_working_weekends],
+                        f"works {len(worked)} weekends in the planning period (Saturdays "
+                        f"{', '.join(map(str, worked))}); max_working_weekends ({_whose(a.max_working_weekends)}) "
+                        f"allows {limits.max_working_weekends}"))
 
 
 def _whose(own_value) -> str:
@@ -182,7 +202,7 @@ def _whose(own_value) -> str:
 
 
 def _blocks(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, week: str, previous_given: bool,
-            out: list) -> None:
+            out: list, weeks: int = 1) -> None:
     """Blocks of working days and of days off are at least the agent's minimum long.
 
     Not judged: a block touching the end of the week, one wholly in last week, and one
@@ -192,7 +212,7 @@ def _blocks(a: Agent, own: pd.DataFrame, prev: pd.DataFrame, config: Config, wee
     shortest = {1: limits.min_consecutive_days, 0: limits.min_consecutive_days_off}
     if max(shortest.values()) <= 1:
         return
-    week_days = agent_local_dates(a, week, config.team.home_timezone)
+    week_days = agent_local_dates(a, week, config.team.home_timezone, weeks)
     worked = set(map(_day, own.local_date)) | set(map(_day, prev.local_date))
     first = week_days[0]
     if previous_given:
@@ -265,7 +285,7 @@ def _allocation(roster: RosterResult, agents: dict[str, Agent], config: Config, 
             out.append(("skill", a.agent_id, None, f"serves {row.channel}:{row.language} at "
                         f"{row.interval_start:%Y-%m-%d %H:%M} UTC without that skill"))
     # worked time: whole grid intervals inside a shift and outside its break
-    week_start, week_end = week_bounds(roster.week, config.team.home_timezone)
+    week_start, week_end = period_bounds(roster.week, roster.weeks, config.team.home_timezone)
     worked = _worked(shifts, week_start, week_end, step)
     carried = set() if previous is None or not len(previous) else _worked(previous, week_start, week_end, step)
     allocated = set(zip(alloc.agent_id.astype(str), alloc[C.INTERVAL_START]))
@@ -287,11 +307,13 @@ def check_roster(roster: RosterResult, agents: tuple[Agent, ...], config: Config
     out: list[tuple] = []
     team = {a.agent_id: a for a in agents}
     shifts = roster.shifts
-    week_start, week_end = week_bounds(roster.week, config.team.home_timezone)
+    week_start, week_end = period_bounds(roster.week, roster.weeks, config.team.home_timezone)
+    label = period_label(roster.week, roster.weeks)
+    where = f"week {label}" if roster.weeks == 1 else f"the planning period {label}"
     for aid in sorted(set(shifts.agent_id.astype(str)) - set(team)):
         out.append(("unknown_agent", aid, None, "has shifts but is not in the team"))
     empty = pd.DataFrame(columns=C.SHIFT_COLUMNS)
-    spans = time_off_spans(time_off)
+    leave = time_off_spans(time_off, leave_only=True)  # only leave lowers the contract; all time off forbids work
     for aid, a in sorted(team.items()):
         own = shifts[shifts.agent_id.astype(str) == aid].sort_values("start_utc")
         prev = empty
@@ -301,14 +323,14 @@ def check_roster(roster: RosterResult, agents: tuple[Agent, ...], config: Config
             s = pd.Series(s._asdict())
             if not week_start <= s.start_utc < week_end:
                 out.append(("week", aid, _day(s.local_date), f"starts {_fmt(s.start_utc, a.timezone)}, "
-                            f"outside week {roster.week}"))
+                            f"outside {where}"))
             _availability(a, s, out)
             _shape(a, s, config, out)
         _time_off(a, own, time_off, out)
-        contract = week_contract(a, roster.week, config.team.home_timezone, spans.get(aid, []))
+        contract = week_contract(a, roster.week, config.team.home_timezone, leave.get(aid, []), roster.weeks)
         _sequence(a, own, prev, config, roster.week, out, contract)
-        _successions(a, own, prev, config, out)
-        _blocks(a, own, prev, config, roster.week, previous is not None, out)
+        _successions(a, own, prev, config, out, roster.weeks)
+        _blocks(a, own, prev, config, roster.week, previous is not None, out, roster.weeks)
     _allocation(roster, team, config, out, previous)
     frame = pd.DataFrame(out, columns=VIOLATION_COLUMNS)
     return frame.astype({"rule": str, "agent_id": str, "detail": str})

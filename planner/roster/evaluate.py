@@ -6,8 +6,6 @@ Expected service level, ASA and occupancy are computed back through the staffing
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 import numpy as np
 import pandas as pd
 
@@ -19,7 +17,7 @@ from planner.roster.result import DUTY_COVER_COLUMNS, Evaluation, RosterResult
 from planner.roster.fairness import LATE_END_MIN  # a late shift ends after 20:00 local (or past midnight)
 from planner.roster.shifts import NIGHT_END_MIN, agent_local_dates
 from planner.staffing import achieved_service
-from planner.timegrid import week_monday
+from planner.timegrid import period_dates
 
 
 def _wavg(values: pd.Series, weights: pd.Series) -> float:
@@ -97,10 +95,11 @@ def _local_types(own: pd.DataFrame, tz: str, config: Config | None) -> dict:
 
 def wishes_frame(roster: RosterResult, agents: tuple[Agent, ...], config: Config,
                  shift_requests: pd.DataFrame | None) -> pd.DataFrame:
-    """Return each shift wish of the week (agent_id, local_date, shift_type, want, weight) and if it was granted."""
+    """Return each shift wish of the roster's period (agent_id, local_date, shift_type, want, weight) and if granted."""
     cols = ["agent_id", "local_date", "shift_type", "want", "weight", "granted"]
     team = {a.agent_id: a for a in agents}
-    dates = {aid: agent_local_dates(a, roster.week, config.team.home_timezone) for aid, a in team.items()}
+    dates = {aid: agent_local_dates(a, roster.week, config.team.home_timezone, roster.weeks)
+             for aid, a in team.items()}
     rows = []
     for w in wishes_in_week(shift_requests, dates):
         a = team[w.agent_id]
@@ -111,7 +110,10 @@ def wishes_frame(roster: RosterResult, agents: tuple[Agent, ...], config: Config
 
 
 def duty_cover_frame(roster: RosterResult, agents: tuple[Agent, ...], config: Config) -> pd.DataFrame:
-    """Return the duty cover achieved per local day and shift type: required, scheduled, under, over (people)."""
+    """Return the duty cover achieved per local day of the period and shift type: required, scheduled, under, over.
+
+    In people; an entry with staff 0 has every person scheduled over.
+    """
     rules = config.rules
     if not rules.duty_cover:
         return pd.DataFrame(columns=DUTY_COVER_COLUMNS)
@@ -121,9 +123,8 @@ def duty_cover_frame(roster: RosterResult, agents: tuple[Agent, ...], config: Co
         if aid in team:
             for day, kind in _local_types(own, team[aid].timezone, config).items():
                 kinds[aid, day, kind] = 1
-    monday = week_monday(roster.week)
     rows = []
-    for day in (monday + timedelta(days=k) for k in range(7)):
+    for day in period_dates(roster.week, roster.weeks):
         for e in rules.duty_cover_on(day):
             n = sum(1 for (aid, d, kind) in kinds if d == day and kind == e.shift_type
                     and e.counts(team[aid].skills))

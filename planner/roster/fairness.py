@@ -7,7 +7,8 @@ the group's total times the agent's part of the group's contract hours. Working 
 that share costs weights.fairness per shift, counted in tenths of a shift, so a team that
 must staff every Sunday pays nothing as long as the Sundays are spread evenly, and a
 part-timer's share is smaller than a full-timer's. Only agents who can work such a shift
-this week (they have a candidate for it) are in the group.
+in the planning period (they have a candidate for it) are in the group. Over a period
+of several weeks the shares are of the whole period's weekend days and late shifts.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def is_late(c: CandidateShift) -> bool:
 
 
 def share_weight(rm: RosterModel, agent_id: str) -> int:
-    """Return the agent's weight in the share: the week's contract hours after leave (whole hours, at least 1)."""
+    """Return the agent's weight in the share: the period's contract hours after leave (whole hours, at least 1)."""
     c = rm.contracts[agent_id]
     return max(1, int(round((c.min_minutes + c.max_minutes) / 2 / 60)))
 
@@ -88,7 +89,7 @@ def penalise_unfair_late_shifts(rm: RosterModel) -> None:
     penalise_beyond_share(rm, is_late, lambda aid: (rm.agents[aid].team, rm.agents[aid].night_ok), "late")
 
 
-LATE_ALLOWANCE = 2  # late shifts a week an agent may work in the one-agent proxy below
+LATE_ALLOWANCE = 2  # late shifts a week an agent may work in the one-agent proxy below (x weeks per period)
 
 
 def penalise_full_weekend(rm: RosterModel) -> None:
@@ -119,8 +120,9 @@ def penalise_late_beyond_allowance(rm: RosterModel) -> None:
         if rm.agents[aid].night_ok:
             continue  # night specialists share among themselves
         late = [i for i, c in enumerate(cands) if is_late(c)]
-        if len({cands[i].local_date for i in late}) <= LATE_ALLOWANCE:
+        allowance = LATE_ALLOWANCE * rm.weeks
+        if len({cands[i].local_date for i in late}) <= allowance:
             continue
-        z = rm.model.new_int_var(0, 7, f"late_beyond_allowance[{aid}]")
-        rm.model.add(sum(rm.x[aid, i] for i in late) - LATE_ALLOWANCE <= z)
+        z = rm.model.new_int_var(0, 7 * rm.weeks, f"late_beyond_allowance[{aid}]")
+        rm.model.add(sum(rm.x[aid, i] for i in late) - allowance <= z)
         rm.penalties.append((rm.cost(weight), z))

@@ -1,7 +1,7 @@
 """Roster files: shifts CSV, allocation CSV beside it, solver account in a small JSON beside both.
 
 `rosters/out/2026-W49.roster.csv` holds the shifts; `2026-W49.roster.allocation.csv`
-the queue per agent x interval; `2026-W49.roster.meta.json` week, status, objective,
+the queue per agent x interval; `2026-W49.roster.meta.json` week (and weeks), status, objective,
 bound, gap, solve time, diagnostics and settings. Every file is written atomically.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ def write_roster(roster: RosterResult, path: str | Path) -> Path:
     shifts["local_date"] = shifts["local_date"].map(lambda d: pd.Timestamp(d).strftime("%Y-%m-%d"))
     write_csv(shifts[C.SHIFT_COLUMNS], shifts_path)
     write_csv(roster.allocation[C.ALLOCATION_COLUMNS], alloc_path)
-    meta = {"week": roster.week, "status": roster.status, "objective": _clean(roster.objective),
+    meta = {"week": roster.week, "weeks": roster.weeks, "status": roster.status, "objective": _clean(roster.objective),
             "bound": _clean(roster.bound), "gap": _clean(roster.gap), "solve_seconds": roster.solve_seconds,
             "diagnostics": list(roster.diagnostics), "settings": roster.settings}
     with atomic_path(meta_path) as tmp:
@@ -70,7 +70,8 @@ def read_roster(path: str | Path) -> RosterResult:
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         return RosterResult(
-            week=str(meta["week"]), shifts=shifts, allocation=alloc, status=str(meta["status"]),
+            week=str(meta["week"]), weeks=int(meta.get("weeks", 1)), shifts=shifts, allocation=alloc,
+            status=str(meta["status"]),
             objective=float("nan") if meta.get("objective") is None else float(meta["objective"]),
             bound=float("nan") if meta.get("bound") is None else float(meta["bound"]),
             gap=float("nan") if meta.get("gap") is None else float(meta["gap"]),

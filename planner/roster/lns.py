@@ -1,4 +1,4 @@
-"""Large-neighbourhood search on a week's roster: re-solve a few agents at a time against the others.
+"""Large-neighbourhood search on a week's (or planning period's) roster: re-solve a few agents at a time.
 
 On 500-1000 agents the full CP-SAT model is too big for its own search to improve the
 first roster much. Here each step frees a neighbourhood (a few agents sharing skills,
@@ -46,7 +46,6 @@ from planner.roster.interrupt import StopFlag, new_solver
 from planner.roster.model import COST_SCALE, Profile, Queue, RosterModel, submodel
 from planner.roster.rules import (add_hard_rules, penalise_preferred_start, penalise_split_days_off,
                                   penalise_unmet_wishes, penalise_unstable_starts)
-from planner.timegrid import week_monday
 
 SUB_DTIME = 0.25  # deterministic time of one neighbourhood re-solve (doubled while the search is stuck)
 STALL = 12  # re-solves without improvement before re-solves get twice the time
@@ -114,8 +113,7 @@ class WeekScore:
         out = []
         if not rules.duty_cover:
             return out
-        monday = week_monday(rm.week)
-        for day in (monday + timedelta(days=k) for k in range(7)):
+        for day in rm.period_dates():
             for e in rules.duty_cover_on(day):
                 pairs = frozenset((aid, i) for aid in rm.candidates if e.counts(rm.agents[aid].skills)
                                   for i in rm.by_day.get((aid, day), []) if rm.kind(aid, i) == e.shift_type)
@@ -513,9 +511,9 @@ class _Neighbourhoods:
             more = sorted({a for q in prof for a in self.by_queue[q]} - set(team))
             team = team + rng.sample(more, min(len(more), 2 * k - len(team)))
         agents = rng.sample(team, min(len(team), 2 * k))
-        monday = week_monday(rm.week)
+        period = rm.period_dates()
         span = rng.choice((2, 3))
-        first_day = monday + timedelta(days=rng.randrange(7 - span + 1))
+        first_day = period[0] + timedelta(days=rng.randrange(len(period) - span + 1))
         days = {first_day + timedelta(days=j) for j in range(span)}
         return "window", {a: {d for d in rm.dates[a] if d in days} for a in agents}
 

@@ -1,6 +1,8 @@
 """The CP-SAT roster model: one boolean per agent x candidate shift, coverage per skill profile.
 
-Decision: for each agent and local day, one candidate shift (start x length x break
+The model plans one planning period: `weeks` consecutive ISO weeks from `week` (one
+by default), [Monday 00:00 of `week`, Monday 00:00 `weeks` weeks later) in the home
+time zone. Decision: for each agent and local day, one candidate shift (start x length x break
 position) or a day off. Coverage is counted per skill profile (agents with the same
 skill set): integer allocation variables move a profile's working agents onto its
 queues in each interval, so the coverage part grows with profiles, not agents.
@@ -20,7 +22,7 @@ from planner.agents import Agent, AgentLimits, agent_limits
 from planner.config import Config
 from planner.roster.carry import carried_intervals, carry_allocation
 from planner.roster.shifts import CandidateShift, WeekContract, agent_local_dates, candidate_shifts, week_contract
-from planner.timegrid import week_grid
+from planner.timegrid import check_weeks, period_dates, period_grid
 
 COST_SCALE = 600  # objective units per objective point (keeps per-minute weights integral)
 DTIME_PER_SECOND = 0.2  # CP-SAT deterministic time per wall-clock second: below the ~0.3 measured on 2 shared cores
@@ -42,7 +44,7 @@ class Wish:
 
 @dataclass
 class RosterModel:
-    """A CP-SAT model of one week's roster with its variables in sparse dicts keyed by tuples."""
+    """A CP-SAT model of one planning period's roster (`weeks` ISO weeks from `week`), variables in sparse dicts."""
 
     model: cp_model.CpModel
     config: Config
@@ -50,21 +52,21 @@ class RosterModel:
     agents: dict[str, Agent]
     grid: pd.DatetimeIndex
     candidates: dict[str, list[CandidateShift]]
-    dates: dict[str, list[date]]  # every local date of the agent that overlaps the week
+    dates: dict[str, list[date]]  # every local date of the agent that overlaps the period
     x: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)  # (agent, candidate) -> worked
     by_day: dict[tuple[str, date], list[int]] = field(default_factory=dict)  # (agent, date) -> candidates
     need: dict[tuple[Queue, int], int] = field(default_factory=dict)  # (queue, interval) -> staff needed
     profiles: dict[Profile, list[str]] = field(default_factory=dict)  # skill profile -> agent ids
     alloc: dict[tuple[Profile, Queue, int], Any] = field(default_factory=dict)  # agents of profile on queue
-    prev_dates: dict[str, set[date]] = field(default_factory=dict)  # last week's worked local dates
+    prev_dates: dict[str, set[date]] = field(default_factory=dict)  # worked local dates before the period
     penalties: list[tuple[int, Any]] = field(default_factory=list)  # (coefficient, expression)
-    contracts: dict[str, WeekContract] = field(default_factory=dict)  # the week's hours and days after leave
+    contracts: dict[str, WeekContract] = field(default_factory=dict)  # the period's hours and days after leave
     short_vars: dict[tuple[Queue, int], list] = field(default_factory=dict)  # convex shortfall pieces
     surplus_vars: dict[tuple[Queue, int], Any] = field(default_factory=dict)
     day_vars: dict[tuple[str, date], cp_model.IntVar] = field(default_factory=dict)  # (agent, date) -> works
-    prev_starts: dict[str, dict[date, int]] = field(default_factory=dict)  # last week: local date -> local start min
-    previous_given: bool = False  # last week's roster was given (blocks touching the week start are judged)
-    wishes: list[Wish] = field(default_factory=list)  # the agents' shift wishes inside the week
+    prev_starts: dict[str, dict[date, int]] = field(default_factory=dict)  # before: local date -> local start min
+    previous_given: bool = False  # the previous roster was given (blocks touching the period start are judged)
+    wishes: list[Wish] = field(default_factory=list)  # the agents' shift wishes inside the period
     # (day, shift type, skills text) -> (under, over) variables of rules.duty_cover (None where not penalised)
     duty_vars: dict[tuple[date, str, str], tuple[Any, Any]] = field(default_factory=dict)
     # who can work a kind of shift this week (the fair shares' groups) is judged on these candidates: the
@@ -74,6 +76,11 @@ class RosterModel:
     # and the demand before them (`need` is what is left for this week's shifts)
     carried: list[tuple[int, str, Queue]] = field(default_factory=list)
     full_need: dict[tuple[Queue, int], int] = field(default_factory=dict)
+    weeks: int = 1  # ISO weeks in the planning period
+
+    def period_dates(self) -> list[date]:
+        """Return the home zone's local dates of the planning period (7 x weeks, from the first Monday)."""
+        return period_dates(self.week, self.weeks)
 
     def work(self, agent_id: str, day: date) -> Any:
         """Return the 0/1 expression "agent works on local `day`"."""
@@ -112,7 +119,7 @@ def submodel(rm: RosterModel, aids: list[str]) -> RosterModel:
     large-neighbourhood search; fair-share groups stay those of `rm`'s whole week.
     """
     sub = RosterModel(cp_model.CpModel(), rm.config, rm.week, {a: rm.agents[a] for a in aids}, rm.grid,
-                      {a: rm.candidates[a] for a in aids}, {a: rm.dates[a] for a in aids})
+                      {a: rm.candidates[a] for a in aids}, {a: rm.dates[a] for a in aids}, weeks=rm.weeks)
     sub.prev_dates = {a: rm.prev_dates.get(a, set()) for a in aids}
     sub.prev_starts = {a: rm.prev_starts[a] for a in aids if a in rm.prev_starts}
     sub.contracts = {a: rm.contracts[a] for a in aids}
@@ -127,11 +134,18 @@ def submodel(rm: RosterModel, aids: list[str]) -> RosterModel:
     return sub
 
 
-def time_off_spans(time_off: pd.DataFrame | None) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]]:
-    """Return approved time off as agent_id -> [(start UTC, end UTC)]."""
+def time_off_spans(time_off: pd.DataFrame | None,
+                   leave_only: bool = False) -> dict[str, list[tuple[pd.Timestamp, pd.Timestamp]]]:
+    """Return approved time off as agent_id -> [(start UTC, end UTC)].
+
+    leave_only: only the rows of kind "leave" (a frame without a `kind` column is all
+    leave), the time off that lowers the contract (planner.roster.shifts.week_contract).
+    """
     spans: dict[str, list] = defaultdict(list)
     if time_off is None or len(time_off) == 0:
         return spans
+    if leave_only and "kind" in time_off.columns:
+        time_off = time_off[time_off["kind"].fillna("leave").astype(str).replace("", "leave") == "leave"]
     for row in time_off.itertuples(index=False):
         s, e = pd.Timestamp(row.start_utc), pd.Timestamp(row.end_utc)
         s = s.tz_localize("UTC") if s.tzinfo is None else s.tz_convert("UTC")
@@ -141,7 +155,7 @@ def time_off_spans(time_off: pd.DataFrame | None) -> dict[str, list[tuple[pd.Tim
 
 
 def previous_by_agent(previous: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-    """Split last week's shifts by agent."""
+    """Split the previous roster's shifts (before the period) by agent."""
     if previous is None or len(previous) == 0:
         return {}
     return {str(a): g for a, g in previous.groupby("agent_id", sort=True)}
@@ -162,7 +176,7 @@ def demand(requirements: pd.DataFrame, grid: pd.DatetimeIndex) -> dict[tuple[Que
 
 
 def wishes_in_week(shift_requests: pd.DataFrame | None, dates: dict[str, list[date]]) -> list[Wish]:
-    """Return the shift wishes (planner.agents.read_shift_requests rows) of known agents on their week's dates."""
+    """Return the shift wishes (planner.agents.read_shift_requests rows) of known agents on their period's dates."""
     if shift_requests is None or len(shift_requests) == 0:
         return []
     out = []
@@ -178,28 +192,34 @@ def wishes_in_week(shift_requests: pd.DataFrame | None, dates: dict[str, list[da
 def new_roster_model(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: Config, week: str, *,
                      time_off: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
                      breaks: str = "all", keep: dict[str, set[tuple]] | None = None,
-                     shift_requests: pd.DataFrame | None = None) -> RosterModel:
+                     shift_requests: pd.DataFrame | None = None, weeks: int = 1) -> RosterModel:
     """Create the variables of the model: candidate shifts, profiles and demand (no rules yet).
 
+    The planning period is `weeks` ISO weeks from `week` (PlannerError unless weeks >= 1).
     breaks: "all" break positions or only the "middle" one; keep: if given, only the
     candidates whose (local_date, start_m, paid_minutes) is in keep[agent_id] (the
-    break-placement stage, once the shifts are chosen). previous: last week's shifts
-    (an empty frame still counts as given: nobody worked); shift_requests: the agents'
-    wishes (planner.agents.read_shift_requests), those outside the week ignored.
+    break-placement stage, once the shifts are chosen). previous: the shifts before the
+    period, i.e. the last roster's (an empty frame still counts as given: nobody worked);
+    shift_requests: the agents' wishes (planner.agents.read_shift_requests), those
+    outside the period ignored. time_off: all of it forbids work; only kind "leave"
+    lowers the contract.
     """
-    grid = week_grid(week, config.team.home_timezone, config.team.interval_minutes)
+    weeks = check_weeks(weeks)
+    grid = period_grid(week, weeks, config.team.home_timezone, config.team.interval_minutes)
     spans = time_off_spans(time_off)
+    leave = time_off_spans(time_off, leave_only=True)
     prev = previous_by_agent(previous)
     clocks: dict = {}
-    rm = RosterModel(cp_model.CpModel(), config, week, {a.agent_id: a for a in agents}, grid, {}, {})
+    rm = RosterModel(cp_model.CpModel(), config, week, {a.agent_id: a for a in agents}, grid, {}, {}, weeks=weeks)
     for a in sorted(agents, key=lambda a: a.agent_id):
-        cands = candidate_shifts(a, config, week, spans.get(a.agent_id, []), prev.get(a.agent_id), breaks, clocks)
+        cands = candidate_shifts(a, config, week, spans.get(a.agent_id, []), prev.get(a.agent_id), breaks, clocks,
+                                 weeks)
         if keep is not None:
             mine = keep.get(a.agent_id, set())
             cands = [c for c in cands if (c.local_date, c.start_m, c.paid_minutes) in mine]
         rm.candidates[a.agent_id] = cands
-        rm.contracts[a.agent_id] = week_contract(a, week, config.team.home_timezone, spans.get(a.agent_id, []))
-        rm.dates[a.agent_id] = agent_local_dates(a, week, config.team.home_timezone)
+        rm.contracts[a.agent_id] = week_contract(a, week, config.team.home_timezone, leave.get(a.agent_id, []), weeks)
+        rm.dates[a.agent_id] = agent_local_dates(a, week, config.team.home_timezone, weeks)
         rm.prev_dates[a.agent_id] = {pd.Timestamp(d).date() for d in prev[a.agent_id]["local_date"]} \
             if a.agent_id in prev else set()
         if a.agent_id in prev:

@@ -13,6 +13,9 @@ DUTY_COVER_COLUMNS = ["local_date", "shift_type", "skills", "required", "schedul
 class RosterResult:
     """The best roster found, with the solver's account of it.
 
+    week: the first ISO week of the planning period; weeks: how many ISO weeks it holds
+    (1 by default), so the roster spans [Monday 00:00 of `week`, `weeks` weeks later).
+
     shifts: columns planner.columns.SHIFT_COLUMNS (one row per agent x worked local day).
     allocation: columns planner.columns.ALLOCATION_COLUMNS (one row per agent x interval
     worked, outside breaks: which queue the agent serves).
@@ -31,6 +34,7 @@ class RosterResult:
     solve_seconds: float
     diagnostics: tuple[str, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
+    weeks: int = 1
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,12 @@ Hard rules add constraints and return nothing; soft rules append (coefficient, e
 terms to `rm.penalties`. Availability, approved time off, fixed days off and night
 work are hard rules applied earlier, when candidate shifts are generated
 (planner.roster.shifts); rest and one shift per day against last week's roster too.
+
+A model plans a planning period of rm.weeks ISO weeks (one by default). Contract hours
+and days are weekly figures, averaged over the period (rm.contracts holds the period's
+totals); max_shifts_of_type counts per period; max_weekend_days per weekend; every
+day-by-day rule (consecutive days, rest, successions, blocks, duty cover, wishes) runs
+over every day of the period, and "last week" means the roster before the period.
 """
 from __future__ import annotations
 
@@ -14,12 +20,11 @@ from ortools.sat.python import cp_model
 
 from planner.roster.fairness import penalise_unfair_late_shifts, penalise_unfair_weekends
 from planner.roster.model import RosterModel
-from planner.timegrid import week_monday
 
 HARD_RULES = ("one_shift_per_day", "min_rest", "weekly_hours", "days_per_week", "max_consecutive_days")
 # hard rules that are off unless planner.toml or the agent's row in agents.csv sets them
 OPTIONAL_HARD_RULES = ("forbidden_successions", "max_weekend_days", "max_shifts_of_type", "min_consecutive_days",
-                       "min_consecutive_days_off")
+                       "min_consecutive_days_off", "max_working_weekends")
 
 
 def add_one_shift_per_day(rm: RosterModel, agent_ids=None) -> None:
@@ -49,7 +54,7 @@ def add_min_rest(rm: RosterModel, agent_ids=None) -> None:
 
 
 def add_weekly_hours(rm: RosterModel, agent_ids=None) -> None:
-    """Paid hours of the week lie within the agent's [min_hours, max_hours], less approved leave."""
+    """Paid hours of the period lie within weeks x the agent's weekly [min_hours, max_hours], less approved leave."""
     for aid in rm.candidates if agent_ids is None else agent_ids:
         contract = rm.contracts[aid]
         paid = sum(c.paid_minutes * rm.x[aid, i] for i, c in enumerate(rm.candidates[aid]))
@@ -58,7 +63,7 @@ def add_weekly_hours(rm: RosterModel, agent_ids=None) -> None:
 
 
 def add_days_per_week(rm: RosterModel, agent_ids=None) -> None:
-    """An agent with a days_per_week contract works exactly that many days, less whole days of leave."""
+    """An agent with a days_per_week contract works weeks x that many days in the period, less whole days of leave."""
     for aid in rm.candidates if agent_ids is None else agent_ids:
         days = rm.contracts[aid].days
         if days is not None:
@@ -119,8 +124,29 @@ def add_max_weekend_days(rm: RosterModel, agent_ids=None) -> None:
                 rm.model.add(sum(rm.work(aid, d) for d in days) <= limit)
 
 
+def add_max_working_weekends(rm: RosterModel, agent_ids=None) -> None:
+    """At most max_working_weekends (agent's, else team's) weekends worked in the period (Saturday or Sunday, local)."""
+    for aid in rm.candidates if agent_ids is None else agent_ids:
+        limit = rm.limits(aid).max_working_weekends
+        if limit is None:
+            continue
+        weekends: dict = defaultdict(list)
+        for day in rm.dates[aid]:
+            if day.weekday() >= 5 and (aid, day) in rm.by_day:
+                weekends[day - timedelta(days=day.weekday() - 5)].append(day)
+        if len(weekends) <= limit:
+            continue
+        worked = []
+        for saturday, days in sorted(weekends.items()):
+            v = rm.model.new_bool_var(f"works_weekend[{aid},{saturday}]")
+            for d in days:
+                rm.model.add(rm.work(aid, d) <= v)
+            worked.append(v)
+        rm.model.add(sum(worked) <= limit)
+
+
 def add_max_shifts_of_type(rm: RosterModel, agent_ids=None) -> None:
-    """At most n shifts of a type per agent and week, per (type, n) in max_shifts_of_type (agent's, else team's)."""
+    """At most n shifts of a type per agent and planning period, per (type, n) in max_shifts_of_type (own, else team's)."""
     for aid in rm.candidates if agent_ids is None else agent_ids:
         limits = rm.limits(aid).max_shifts_of_type
         kind = [rm.kind(aid, i) for i in range(len(rm.candidates[aid]))] if limits else []
@@ -131,10 +157,10 @@ def add_max_shifts_of_type(rm: RosterModel, agent_ids=None) -> None:
 
 
 def _timeline(rm: RosterModel, aid: str, back: int) -> tuple[list, int]:
-    """Return the agent's days as 0, 1 or a 0/1 variable, and the index of the week's first day.
+    """Return the agent's days as 0, 1 or a 0/1 variable, and the index of the period's first day.
 
-    With last week's roster given, `back` days of it (worked = 1) come first; days
-    without candidate shifts are 0, days already worked last week (a zone offset) 1.
+    With the previous roster given, `back` days of it (worked = 1) come first; days
+    without candidate shifts are 0, days already worked before (a zone offset) 1.
     """
     dates, prev = rm.dates[aid], rm.prev_dates.get(aid, set())
     days: list = []
@@ -162,10 +188,10 @@ def _forbid(rm: RosterModel, days: list, pattern: list[tuple[int, int]]) -> None
 
 
 def _forbid_short_blocks(rm: RosterModel, aid: str, value: int, shortest: int) -> None:
-    """Forbid blocks of `value` days (1 worked, 0 off) shorter than `shortest` that end inside the week.
+    """Forbid blocks of `value` days (1 worked, 0 off) shorter than `shortest` that end inside the period.
 
-    A block touching the end of the week is free (it may go on next week); one touching
-    its start is judged with last week's roster when given, and is free otherwise.
+    A block touching the end of the period is free (it may go on after it); one touching
+    its start is judged with the previous roster when given, and is free otherwise.
     """
     if shortest <= 1 or not rm.dates.get(aid):
         return
@@ -175,7 +201,7 @@ def _forbid_short_blocks(rm: RosterModel, aid: str, value: int, shortest: int) -
             end = start + length  # the first day after the block
             if end >= len(days):
                 break
-            if end - 1 >= first:  # the block holds a day of this week
+            if end - 1 >= first:  # the block holds a day of the period
                 _forbid(rm, days, [(start - 1, 1 - value)] + [(start + k, value) for k in range(length)]
                         + [(end, 1 - value)])
 
@@ -251,8 +277,7 @@ def penalise_duty_cover(rm: RosterModel) -> None:
     if not rules.duty_cover:
         return
     kinds = {aid: [rm.kind(aid, i) for i in range(len(cands))] for aid, cands in rm.candidates.items()}
-    monday = week_monday(rm.week)
-    for day in (monday + timedelta(days=k) for k in range(7)):
+    for day in rm.period_dates():
         for e in rules.duty_cover_on(day):
             xs = [rm.x[aid, i] for aid in sorted(rm.candidates) if e.counts(rm.agents[aid].skills)
                   for i in rm.by_day.get((aid, day), []) if kinds[aid][i] == e.shift_type]
@@ -339,7 +364,8 @@ def add_hard_rules(rm: RosterModel, agent_ids=None, skip: tuple[str, ...] = ()) 
              "max_consecutive_days": add_max_consecutive_days,
              "forbidden_successions": add_forbidden_successions, "max_weekend_days": add_max_weekend_days,
              "max_shifts_of_type": add_max_shifts_of_type, "min_consecutive_days": add_min_consecutive_days,
-             "min_consecutive_days_off": add_min_consecutive_days_off}
+             "min_consecutive_days_off": add_min_consecutive_days_off,
+             "max_working_weekends": add_max_working_weekends}
     for name in HARD_RULES + OPTIONAL_HARD_RULES:
         if name not in skip:
             rules[name](rm, agent_ids)

@@ -2,7 +2,8 @@
 
 A shift belongs to the local calendar day it starts on, even when it ends after
 midnight, and lasts its stated length in real (UTC) time, also on DST-change days.
-A shift belongs to the planning week in which it starts (UTC start within the week).
+A shift belongs to the planning week in which it starts (UTC start within the week); with
+a planning period of several weeks (`weeks`), to the period in which it starts.
 
 Coverage convention: a shift covers a grid interval only if the agent works the
 whole interval (outside the break). When an agent's zone is offset by :30 (or :45)
@@ -24,24 +25,24 @@ import pandas as pd
 
 from planner.agents import NIGHT_END_MIN, Agent
 from planner.config import Config
-from planner.timegrid import local_to_utc, week_bounds
+from planner.timegrid import local_to_utc, period_bounds, period_dates
 
 BREAK_WINDOW_MIN = 60  # the break starts within this many minutes of the shift's middle
 
 
 @dataclass(frozen=True)
 class CandidateShift:
-    """One possible shift of one agent: start, stated length and break, in minutes from the week start."""
+    """One possible shift of one agent: start, stated length and break, in minutes from the period's start."""
 
     agent_id: str
     local_date: date
-    start_m: int  # minutes after the week's UTC start
+    start_m: int  # minutes after the planning period's UTC start
     paid_minutes: int
-    break_m: int | None  # break start, minutes after the week's UTC start (None: no break)
+    break_m: int | None  # break start, minutes after the period's UTC start (None: no break)
     break_minutes: int
     start_local_min: int  # wall-clock minutes after local midnight of local_date
-    intervals: tuple[int, ...]  # week-grid interval indices fully worked outside the break
-    week_start: pd.Timestamp
+    intervals: tuple[int, ...]  # period-grid interval indices fully worked outside the break
+    week_start: pd.Timestamp  # the planning period's UTC start
 
     @property
     def end_m(self) -> int:
@@ -74,9 +75,9 @@ def clock_minutes(t: time | None) -> int | None:
     return t.hour * 60 + t.minute
 
 
-def agent_local_dates(agent: Agent, week: str, home_tz: str) -> list[date]:
-    """Return the agent's local dates on which a shift could start inside the week."""
-    start, end = week_bounds(week, home_tz)
+def agent_local_dates(agent: Agent, week: str, home_tz: str, weeks: int = 1) -> list[date]:
+    """Return the agent's local dates on which a shift could start inside the period (`weeks` from `week`)."""
+    start, end = period_bounds(week, weeks, home_tz)
     first = start.tz_convert(agent.timezone).date()
     last = (end - pd.Timedelta(seconds=1)).tz_convert(agent.timezone).date()
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
@@ -193,18 +194,20 @@ def worked_intervals(start_m: int, end_m: int, break_m: int | None, break_minute
 def candidate_shifts(agent: Agent, config: Config, week: str,
                      time_off: list[tuple[pd.Timestamp, pd.Timestamp]] = (),
                      previous: pd.DataFrame | None = None, breaks: str = "all",
-                     clocks: dict[str, "_LocalClock"] | None = None) -> list[CandidateShift]:
-    """Return every shift the hard availability rules allow `agent` to start in `week`.
+                     clocks: dict[str, "_LocalClock"] | None = None, weeks: int = 1) -> list[CandidateShift]:
+    """Return every shift the hard availability rules allow `agent` to start in the planning period.
+
+    The period is `weeks` ISO weeks from `week` (one by default); minutes count from its start.
 
     Applies: allowed lengths (the start's shift type's own hours, else
     rules.shift_hours), start step, earliest start / latest end, night_ok, fixed days
     off, approved time off, one shift per local day and min rest against `previous`
-    (last week's shifts of this agent: SHIFT_COLUMNS rows). `breaks` is "all" (every
+    (the agent's shifts before the period: SHIFT_COLUMNS rows). `breaks` is "all" (every
     break position) or "middle" (one per shift); `clocks` shares the local-time
     conversions between agents of one zone.
     """
     rules = config.rules
-    week_start, week_end = week_bounds(week, config.team.home_timezone)
+    week_start, week_end = period_bounds(week, weeks, config.team.home_timezone)
     minute = pd.Timedelta(minutes=1)
     week_m = int((week_end - week_start) / minute)
     n = week_m // config.team.interval_minutes
@@ -230,7 +233,7 @@ def candidate_shifts(agent: Agent, config: Config, week: str,
     lengths = {s: tuple(int(round(h * 60)) for h in rules.lengths_for(s))
                for s in range(0, 1440, rules.start_step_minutes)}
     out: list[CandidateShift] = []
-    for day in agent_local_dates(agent, week, config.team.home_timezone):
+    for day in agent_local_dates(agent, week, config.team.home_timezone, weeks):
         if day.weekday() in agent.days_off or day in prev_dates:
             continue
         night_end, midnight = clock.minutes(day, NIGHT_END_MIN), clock.minutes(day, 1440)
@@ -264,20 +267,25 @@ def candidate_shifts(agent: Agent, config: Config, week: str,
 
 @dataclass(frozen=True)
 class WeekContract:
-    """An agent's contract for one week after approved leave: hours in minutes, days (None: free)."""
+    """An agent's contract for the planning period after approved leave: hours in minutes, days (None: free).
+
+    For a period of several weeks these are the period's totals (weeks x the weekly figures).
+    """
 
     min_minutes: int
     max_minutes: int
     days: int | None
     leave_days: int
+    weeks: int = 1
 
 
-def leave_days(agent: Agent, week: str, home_tz: str, time_off: list[tuple[pd.Timestamp, pd.Timestamp]]) -> int:
-    """Return how many of the agent's local dates in the week are wholly covered by approved time off."""
+def leave_days(agent: Agent, week: str, home_tz: str, time_off: list[tuple[pd.Timestamp, pd.Timestamp]],
+               weeks: int = 1) -> int:
+    """Return how many of the agent's local dates in the period are wholly covered by approved leave (`time_off`)."""
     if not time_off:
         return 0
     count = 0
-    for day in _home_week_dates(agent, week, home_tz):
+    for day in period_dates(week, weeks):  # the home period's dates, each cut in the agent's zone
         start, end = local_to_utc(day, 0, agent.timezone), local_to_utc(day, 1440, agent.timezone)
         covered = pd.Timedelta(0)
         for s, e in sorted(time_off):
@@ -289,25 +297,22 @@ def leave_days(agent: Agent, week: str, home_tz: str, time_off: list[tuple[pd.Ti
     return count
 
 
-def _home_week_dates(agent: Agent, week: str, home_tz: str) -> list[date]:
-    """Return the 7 dates Monday-Sunday of the ISO week (leave is counted on these, in the agent's zone)."""
-    from planner.timegrid import week_monday
-
-    monday = week_monday(week)
-    return [monday + timedelta(days=i) for i in range(7)]
-
-
 def week_contract(agent: Agent, week: str, home_tz: str,
-                  time_off: list[tuple[pd.Timestamp, pd.Timestamp]] = ()) -> WeekContract:
-    """Return the week's contract: each whole day of approved leave counts as a worked day.
+                  time_off: list[tuple[pd.Timestamp, pd.Timestamp]] = (), weeks: int = 1) -> WeekContract:
+    """Return the planning period's contract: each whole day of approved leave counts as a worked day.
 
-    A leave day lowers days_per_week by one and min/max hours by the contract's daily
-    hours (contract_hours / days_per_week, or 8 h without a days contract), so an
-    agent on leave is not forced to cram the contract into the days left.
+    contract/min/max hours and days_per_week are weekly figures: over a period of `weeks`
+    weeks the paid hours must lie within weeks x [min_hours, max_hours] (an average over
+    the period, like a reference period in working-time law, so one week may be longer
+    than max_hours when another is shorter) and the working days must be weeks x
+    days_per_week. A leave day lowers the days by one and min/max hours by the contract's
+    daily hours (contract_hours / days_per_week, or 8 h without a days contract), so an
+    agent on leave is not forced to cram the contract into the days left. `time_off`
+    holds the leave spans only (time off of kind "unavailable" lowers nothing).
     """
-    n = leave_days(agent, week, home_tz, list(time_off))
+    n = leave_days(agent, week, home_tz, list(time_off), weeks)
     per_day = agent.contract_hours / agent.days_per_week if agent.days_per_week else 8.0
     credit = n * per_day
-    days = None if agent.days_per_week is None else max(0, agent.days_per_week - n)
-    return WeekContract(int(round(max(0.0, agent.min_hours - credit) * 60)),
-                        int(round(max(0.0, agent.max_hours - credit) * 60)), days, n)
+    days = None if agent.days_per_week is None else max(0, weeks * agent.days_per_week - n)
+    return WeekContract(int(round(max(0.0, weeks * agent.min_hours - credit) * 60)),
+                        int(round(max(0.0, weeks * agent.max_hours - credit) * 60)), days, n, weeks)

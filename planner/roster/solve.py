@@ -1,4 +1,4 @@
-"""Solve a week's roster with CP-SAT and turn the solution into shift and allocation frames."""
+"""Solve a week's (or a planning period's) roster and turn the solution into shift and allocation frames."""
 from __future__ import annotations
 
 import math
@@ -22,6 +22,7 @@ from planner.roster.model import COST_SCALE, DTIME_PER_SECOND, RosterModel, new_
 from planner.roster.result import RosterResult
 from planner.roster.rules import add_coverage, add_hard_rules, add_soft_rules
 from planner.roster.shifts import break_positions
+from planner.timegrid import check_weeks, period_label
 
 Progress = Callable[[str], None]
 
@@ -306,7 +307,7 @@ def place_breaks(rm: RosterModel, chosen: dict[str, list[int]], requirements: pd
     middle = {aid: {(rm.candidates[aid][i].start_m, rm.candidates[aid][i].break_m) for i in idx}
               for aid, idx in chosen.items()}
     rm2 = new_roster_model(requirements, agents, config, week, time_off=time_off, previous=previous,
-                           breaks="all", keep=keep, shift_requests=shift_requests)
+                           breaks="all", keep=keep, shift_requests=shift_requests, weeks=rm.weeks)
     rm2.peers_from = rm.peer_candidates()  # the week's fair-share groups, not those of the chosen shifts
     add_hard_rules(rm2)
     add_soft_rules(rm2)
@@ -385,17 +386,23 @@ def bound_settings(lower: RosterBound, with_breaks: bool) -> dict:
 
 
 def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: Config, week: str, *,
-                 time_off: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
+                 weeks: int = 1, time_off: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
                  shift_requests: pd.DataFrame | None = None, progress: Progress | None = None) -> RosterResult:
-    """Build the week's roster: shifts per agent and local day, queue per agent and interval.
+    """Build the planning period's roster: shifts per agent and local day, queue per agent and interval.
+
+    The period is `weeks` consecutive ISO weeks from `week` (one by default):
+    [Monday 00:00 of `week`, Monday 00:00 `weeks` weeks later) in the home time zone.
+    Contract hours and days_per_week are weekly figures averaged over the period (its
+    paid hours lie within weeks x [min_hours, max_hours]); max_shifts_of_type counts
+    per period, max_weekend_days per weekend; day-by-day rules run over every day.
 
     requirements: REQUIREMENT_COLUMNS (uses staff_needed per queue x UTC interval_start);
-    time_off: agent_id, start_utc, end_utc[, reason]; previous: last week's shifts
-    (SHIFT_COLUMNS) for rest and consecutive days across the boundary (None: not known,
-    so blocks touching the week start are not judged); shift_requests: the agents'
-    wishes (planner.agents.read_shift_requests); progress gets one line per improving
-    roster. Raises InfeasibleRosterError naming the agents and rules in conflict when
-    the hard rules admit no roster.
+    time_off: agent_id, start_utc, end_utc[, reason][, kind]; previous: the shifts before
+    the period, i.e. the last roster's (SHIFT_COLUMNS), for rest and consecutive days across
+    the boundary (None: not known, so blocks touching the period start are not judged);
+    shift_requests: the agents' wishes (planner.agents.read_shift_requests); progress gets
+    one line per improving roster. Raises InfeasibleRosterError naming the agents and
+    rules in conflict when the hard rules admit no roster, PlannerError unless weeks >= 1.
 
     Solving, all inside the time limit counted from this call: best responses agent by
     agent give a first roster (at most MAX_ROUNDS rounds, FIRST_ROSTER_SHARE of the
@@ -416,9 +423,10 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     shifts). Ctrl-C stops the search and returns the best roster found so far
     (settings["interrupted"]); a second Ctrl-C aborts.
     """
+    weeks = check_weeks(weeks)
     with stop_on_interrupt() as stop:
-        return _build_roster(requirements, tuple(agents), config, week, time_off=time_off, previous=previous,
-                             shift_requests=shift_requests, progress=progress, stop=stop)
+        return _build_roster(requirements, tuple(agents), config, week, weeks=weeks, time_off=time_off,
+                             previous=previous, shift_requests=shift_requests, progress=progress, stop=stop)
 
 
 def _stage1_result(rm: RosterModel, outcome, chosen: dict[str, list[int]], counts: dict[tuple, int],
@@ -442,7 +450,7 @@ def _stage1_result(rm: RosterModel, outcome, chosen: dict[str, list[int]], count
 
 
 def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: Config, week: str, *,
-                  time_off: pd.DataFrame | None, previous: pd.DataFrame | None,
+                  weeks: int, time_off: pd.DataFrame | None, previous: pd.DataFrame | None,
                   shift_requests: pd.DataFrame | None, progress: Progress | None, stop: StopFlag) -> RosterResult:
     """build_roster's work, with `stop` set when the user presses Ctrl-C."""
     from planner.roster.diagnose import explain_agent, explain_infeasibility, shortfall_notes
@@ -458,7 +466,8 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     deadline = started + limit
     # stage 1: choose shifts (breaks at the middle), starting from a greedy first roster
     rm = new_roster_model(requirements, agents, config, week, time_off=time_off, previous=previous,
-                          breaks="middle", shift_requests=shift_requests)
+                          breaks="middle", shift_requests=shift_requests, weeks=weeks)
+    period = period_label(week, weeks)
     chosen, stuck, rounds, counts = best_response_roster(rm, config.solver.seed,
                                                          time_budget_s=FIRST_ROSTER_SHARE * limit, stop=stop)
     first_roster_s = _time.perf_counter() - started
@@ -466,8 +475,8 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     left = SEARCH_SHARE * limit
     if stuck:
         conflicts = [line for a in agents if a.agent_id in stuck
-                     for line in explain_agent(a, config, week, time_off, previous)]
-        raise InfeasibleRosterError(f"no roster for {week} satisfies the hard rules; conflicts:", conflicts)
+                     for line in explain_agent(a, config, week, time_off, previous, weeks=weeks)]
+        raise InfeasibleRosterError(f"no roster for {period} satisfies the hard rules; conflicts:", conflicts)
     big = len(rm.x) >= LNS_MIN_SHIFTS
     if big:
         # our own large-neighbourhood search builds small models of its own: of the week's model only the
@@ -504,8 +513,9 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     else:
         outcome = solve_model(rm.model, config, stage1_s, reporter, deadline, stop)
         if outcome.status == cp_model.INFEASIBLE:  # cannot happen after the per-agent check, but never hide it
-            conflicts = explain_infeasibility(agents, config, week, time_off=time_off, previous=previous)
-            raise InfeasibleRosterError(f"no roster for {week} satisfies the hard rules; conflicts:", conflicts)
+            conflicts = explain_infeasibility(agents, config, week, time_off=time_off, previous=previous,
+                                              weeks=weeks)
+            raise InfeasibleRosterError(f"no roster for {period} satisfies the hard rules; conflicts:", conflicts)
         chosen, objective, bound, status_name, value = _stage1_result(rm, outcome, chosen, counts, first_objective,
                                                                       progress)
         solve_s = outcome.seconds
@@ -533,6 +543,7 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     if stop.requested:
         status_name = "FEASIBLE"  # an interrupted search proves nothing
     settings = _settings(rm, config)
+    settings["weeks"] = weeks
     settings["first_roster_seconds"] = first_roster_s
     settings["first_solution_seconds"] = None if reporter.first_s is None else search_from_s + reporter.first_s
     settings["wall_clock_cut"] = (late and with_breaks) or _time.perf_counter() > deadline - 0.05 * limit
@@ -549,6 +560,7 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     allocation = allocation_frame(final, chosen, value)
     return RosterResult(
         week=week,
+        weeks=weeks,
         shifts=shifts_frame(final, chosen),
         allocation=allocation,
         status=status_name,
