@@ -542,6 +542,10 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
             status_name = "FEASIBLE"
     if stop.requested:
         status_name = "FEASIBLE"  # an interrupted search proves nothing
+    if not big:
+        # CP-SAT's objective for a solution not proven optimal may hold auxiliary variables above their least
+        # values (a duty-cover shortfall variable larger than the shortfall): report the roster's own score
+        objective = min(objective, week_objective(final, chosen, solution_counts(final, chosen, value)))
     settings = _settings(rm, config)
     settings["weeks"] = weeks
     settings["first_roster_seconds"] = first_roster_s
