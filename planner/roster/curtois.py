@@ -20,13 +20,10 @@ search (re-solve the model with all but some employees' days fixed), beside one 
 worker on the full model that proves small instances optimal and gives the lower bound,
 first from the first roster and, when the gap is narrow, again at the end from the best.
 
-How the rules map onto planner's weekly roster (planner.toml [rules], agents.csv):
-forbidden successions -> rules.shift_types + rules.forbidden_successions; per-type
-maxima -> rules.max_shifts_of_type (team-wide, per week); max/min total minutes ->
-agents' max_hours/min_hours; max consecutive shifts -> rules.max_consecutive_days;
-fixed days off -> agents' days_off (weekdays) and time_off.csv (dates); weekend limit ->
-rules.max_weekend_days (days per weekend). Not yet in planner: minimum consecutive shifts
-and days off, per-agent type maxima, shift-type wishes and duty cover per day and type.
+The same instance runs through planner's own engine too: planner.roster.curtois_workspace
+writes it as a planner workspace (planner.toml, agents.csv, time_off.csv,
+shift_requests.csv; every rule mapped onto planner's rule model, listed there) and
+rosters it with build_roster over a planning period of the horizon's weeks.
 """
 from __future__ import annotations
 
