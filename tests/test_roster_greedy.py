@@ -1,9 +1,10 @@
 """The first roster by best responses: its rounds follow planned work, never the machine's speed."""
 from __future__ import annotations
-
+from datetime import time
 
 import pytest
 
+from planner.config import DutyCoverConfig, ShiftTypeConfig
 from planner.roster import greedy
 from planner.roster.greedy import best_response_roster
 from planner.roster.model import new_roster_model
@@ -53,3 +54,24 @@ def test_a_slower_machine_plans_the_same_rounds(one_second_per_shift, monkeypatc
     again = best_response_roster(_week(), time_budget_s=budget)
     assert again[2] == base[2] == 2
     assert again[0] == base[0]
+
+
+def test_best_responses_staff_the_duty_cover_against_the_others():
+    # no interval demand; one person wanted on the late shift every day (100 short, 5 per person over);
+    # two agents of at most four 8 h shifts: the second fills the three days the first leaves, no more
+    late = ShiftTypeConfig("late", time(14), time(15))
+    cfg = make_config(shift_types=(late,), duty_cover=(DutyCoverConfig("late", staff=1, weight_under=100,
+                                                                       weight_over=5),))
+    agents = tuple(make_agent(a, max_hours=32, start=time(6), end=time(22)) for a in "ab")
+    req = make_requirements(WEEK, TZ, lambda t, q: 0)
+    rm = new_roster_model(req, agents, cfg, WEEK, breaks="middle")
+    chosen, stuck, _, _ = best_response_roster(rm, time_budget_s=10.0)
+    assert not stuck
+    per_day: dict = {}
+    for aid, picks in chosen.items():
+        for i in picks:
+            c = rm.candidates[aid][i]
+            assert rm.kind(aid, i) == "late"
+            per_day[c.local_date] = per_day.get(c.local_date, 0) + 1
+    assert len(per_day) == 7 and set(per_day.values()) == {1}
+    assert sorted(len(p) for p in chosen.values()) == [3, 4]

@@ -7,7 +7,8 @@ agent out again and give it its best week against everybody else's (a
 large-neighbourhood search whose neighbourhoods are single agents). Each agent's week is solved exactly as a tiny CP-SAT
 model holding only that agent, with the marginal value of every interval it could
 work: the next unit of shortfall it removes (convex: the k-th agent short costs k x
-weight x channel priority) or the surplus it adds, plus its own soft wishes.
+weight x channel priority) or the surplus it adds, plus the duty cover (rules.duty_cover)
+each of its shifts fills or overfills against the other agents', and its own soft wishes.
 Hard rules concern one agent at a time, so an agent whose tiny model is infeasible
 makes the whole roster infeasible, and no other agent does.
 """
@@ -78,6 +79,33 @@ class _Coverage:
         return max(skills, key=lambda q: (self.gain(q, t), q))
 
 
+class _Duty:
+    """People counted per duty cover entry, and what one more person on an entry saves (negative: over)."""
+
+    def __init__(self, rm: RosterModel):
+        from planner.roster.rules import duty_cover_entries
+
+        self.entries = duty_cover_entries(rm)
+        self.count = [0] * len(self.entries)
+        self.of: dict[tuple[str, int], list[int]] = defaultdict(list)  # (agent, candidate) -> entries it counts in
+        for k, (_staff, _under, _over, pairs) in enumerate(self.entries):
+            for pair in pairs:
+                self.of[pair].append(k)
+
+    def gain(self, aid: str, i: int) -> int:
+        """Return the duty cover objective saved by the agent working candidate i (exact: one shift a day)."""
+        out = 0
+        for k in self.of.get((aid, i), ()):
+            staff, under, over, _pairs = self.entries[k]
+            out += under if self.count[k] < staff else -over
+        return out
+
+    def add(self, aid: str, picks: list[int], sign: int) -> None:
+        for i in picks:
+            for k in self.of.get((aid, i), ()):
+                self.count[k] += sign
+
+
 def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 5.0, stop=None,
                          ) -> tuple[dict[str, list[int]], list[str], int, dict[tuple, int]]:
     """Return (chosen candidates per agent, agents whose hard rules admit no week, rounds run, allocation).
@@ -98,6 +126,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
 
     started = _time.perf_counter()
     cov = _Coverage(rm)
+    duty = _Duty(rm)
     chosen: dict[str, list[int]] = {}
     served: dict[str, list[tuple]] = {}
     infeasible: list[str] = []
@@ -121,6 +150,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
             cands = rm.candidates[aid]
             for q, t in served.get(aid, []):
                 cov.count[q, t] -= 1
+            duty.add(aid, chosen.get(aid, []), -1)
             if aid not in subs:
                 sub = submodel(rm, [aid])
                 add_hard_rules(sub)
@@ -132,7 +162,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
             sub, wishes = subs[aid]
             # the gain of one more hour at t is the same for every candidate working t: price each t once
             gain = {t: max(cov.gain(q, t) for q in skills) for t in {t for c in cands for t in c.intervals}}
-            value = [sum(gain[t] for t in c.intervals) for c in cands]
+            value = [sum(gain[t] for t in c.intervals) + duty.gain(aid, i) for i, c in enumerate(cands)]
             sub.model.clear_hints()
             for i in range(len(cands)):
                 sub.model.add_hint(sub.x[aid, i], i in chosen.get(aid, ()))
@@ -156,6 +186,7 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
             if picks != chosen.get(aid):
                 changed += 1
             chosen[aid] = picks
+            duty.add(aid, picks, 1)
             served[aid] = []
             for i in picks:
                 for t in cands[i].intervals:

@@ -44,8 +44,8 @@ from planner.roster.fairness import TENTHS, comparable_groups, is_late, is_weeke
 from planner.roster.greedy import hint_allocation
 from planner.roster.interrupt import StopFlag, new_solver
 from planner.roster.model import COST_SCALE, Profile, Queue, RosterModel, submodel
-from planner.roster.rules import (add_hard_rules, penalise_preferred_start, penalise_split_days_off,
-                                  penalise_unmet_wishes, penalise_unstable_starts)
+from planner.roster.rules import (add_hard_rules, duty_cover_entries, penalise_preferred_start,
+                                  penalise_split_days_off, penalise_unmet_wishes, penalise_unstable_starts)
 
 SUB_DTIME = 0.25  # deterministic time of one neighbourhood re-solve (doubled while the search is stuck)
 STALL = 12  # re-solves without improvement before re-solves get twice the time
@@ -102,25 +102,10 @@ class WeekScore:
             for aid in aids:
                 self.group_of[aid].append(g)
         self.share = {aid: share_weight(rm, aid) for aid in rm.candidates}
-        self.duty = self._duty_entries()
+        self.duty = duty_cover_entries(rm)
         self.wishes: dict[str, list] = defaultdict(list)
         for wish in rm.wishes:
             self.wishes[wish.agent_id].append(wish)
-
-    def _duty_entries(self) -> list[tuple[int, int, int, frozenset]]:
-        """Return (staff, cost per person under, cost per person over, counted (agent, candidate)) per entry."""
-        rm, rules = self.rm, self.rm.config.rules
-        out = []
-        if not rules.duty_cover:
-            return out
-        for day in rm.period_dates():
-            for e in rules.duty_cover_on(day):
-                pairs = frozenset((aid, i) for aid in rm.candidates if e.counts(rm.agents[aid].skills)
-                                  for i in rm.by_day.get((aid, day), []) if rm.kind(aid, i) == e.shift_type)
-                under = rm.cost(e.weight_under) if e.staff > 0 and e.weight_under > 0 else 0
-                over = rm.cost(e.weight_over) if len(pairs) > e.staff and e.weight_over > 0 else 0
-                out.append((e.staff, under, over, pairs))
-        return out
 
     def queue(self, q: Queue, t: int, covered: int) -> int:
         """Return the shortfall and surplus cost of `covered` agents on queue q in interval t."""

@@ -294,6 +294,23 @@ def penalise_duty_cover(rm: RosterModel) -> None:
             rm.duty_vars[day, e.shift_type, e.who] = (under, over)
 
 
+def duty_cover_entries(rm: RosterModel) -> list[tuple[int, int, int, frozenset]]:
+    """Return rules.duty_cover over the period as (staff, cost per person under, per person over, counted
+    (agent, candidate) pairs) per entry and day: the terms of penalise_duty_cover, for scoring without the solver."""
+    rules = rm.config.rules
+    out = []
+    if not rules.duty_cover:
+        return out
+    for day in rm.period_dates():
+        for e in rules.duty_cover_on(day):
+            pairs = frozenset((aid, i) for aid in rm.candidates if e.counts(rm.agents[aid].skills)
+                              for i in rm.by_day.get((aid, day), []) if rm.kind(aid, i) == e.shift_type)
+            under = rm.cost(e.weight_under) if e.staff > 0 and e.weight_under > 0 else 0
+            over = rm.cost(e.weight_over) if len(pairs) > e.staff and e.weight_over > 0 else 0
+            out.append((e.staff, under, over, pairs))
+    return out
+
+
 def penalise_unmet_wishes(rm: RosterModel) -> None:
     """Grant shift wishes: an unmet wish to work a shift (type), or a met wish not to, costs the wish's weight."""
     for w in rm.wishes:
