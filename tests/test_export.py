@@ -380,3 +380,20 @@ def test_duty_cover_sheet_wishes_and_rule_settings(tmp_path):
     fair = wb["Fairness"]
     h = header_index(fair)
     assert find_row(fair, 1, "be1")[h["Wishes granted"]] == 2 and find_row(fair, 1, "be1")[h["Wishes not granted"]] == 1
+
+
+def test_a_roster_of_several_weeks_is_refused_not_cut_to_its_first_week(tmp_path):
+    from dataclasses import replace
+
+    from planner.export import write_agent_files
+
+    inputs = make_inputs("2026-W44")
+    inputs["roster"] = replace(inputs["roster"], weeks=2)
+    target = tmp_path / "2026-W44.xlsx"
+    with pytest.raises(PlannerError, match=r"show one week; this roster covers 2026-W44 to 2026-W45 \(2 weeks\)"):
+        write_workbook(target, **inputs)
+    assert not target.exists() and not list(tmp_path.iterdir())
+    with pytest.raises(PlannerError, match="show one week"):
+        write_agent_files(tmp_path / "agents", config=inputs["config"], week="2026-W44", agents=inputs["agents"],
+                          roster=inputs["roster"])
+    assert not (tmp_path / "agents").exists()

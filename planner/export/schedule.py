@@ -14,8 +14,9 @@ from planner import columns as C
 from planner.agents import Agent
 from planner.export.cells import (BOLD, DATE_FORMAT, DATETIME_FORMAT, HEADER, HOURS_FORMAT, NOTE, SHARE_FORMAT,
                                   TITLE, Look, Sheet)
+from planner.errors import PlannerError
 from planner.roster.result import RosterResult
-from planner.timegrid import week_monday
+from planner.timegrid import period_label, week_monday
 
 # (label, first local start hour, fill colour) of the start bands, earliest first
 START_BANDS = (("night", 0, "D9D2E9"), ("early", 6, "FFF2CC"), ("day", 9, "E2EFDA"),
@@ -79,8 +80,12 @@ def shift_table(roster: RosterResult, agents: tuple[Agent, ...], home_tz: str, i
     """Return the roster's shifts with agent details, local wall-clock times and queues served.
 
     Added columns: name, team, timezone, agent_order, local_start, local_end, break_start_local,
-    break_end_local (naive datetimes in the agent's zone), queues.
+    break_end_local (naive datetimes in the agent's zone), queues. The exports show one
+    week: a roster of a longer planning period is refused rather than cut to its first week.
     """
+    if roster.weeks != 1:
+        raise PlannerError(f"the workbook and the agents' calendars show one week; this roster covers "
+                           f"{period_label(roster.week, roster.weeks)} ({roster.weeks} weeks)")
     C.require_columns(roster.shifts, C.SHIFT_COLUMNS, "roster shifts")
     table = roster.shifts.reset_index(drop=True).copy()
     table["agent_id"] = table["agent_id"].astype(str)
