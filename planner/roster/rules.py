@@ -14,7 +14,7 @@ over every day of the period, and "last week" means the roster before the period
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
 
@@ -109,17 +109,22 @@ def add_forbidden_successions(rm: RosterModel, agent_ids=None) -> None:
                     rm.model.add(rm.x[aid, j] == 0)
 
 
+def _weekends(rm: RosterModel, aid: str) -> dict[date, list[date]]:
+    """Return the agent's local weekend days it could work, by the weekend's Saturday."""
+    weekends: dict = defaultdict(list)
+    for day in rm.dates[aid]:
+        if day.weekday() >= 5 and (aid, day) in rm.by_day:
+            weekends[day - timedelta(days=day.weekday() - 5)].append(day)
+    return weekends
+
+
 def add_max_weekend_days(rm: RosterModel, agent_ids=None) -> None:
     """At most max_weekend_days (agent's, else team's) days worked of each local weekend (Saturday and Sunday)."""
     for aid in rm.candidates if agent_ids is None else agent_ids:
         limit = rm.limits(aid).max_weekend_days
         if limit is None:
             continue
-        weekends: dict = defaultdict(list)
-        for day in rm.dates[aid]:
-            if day.weekday() >= 5 and (aid, day) in rm.by_day:
-                weekends[day - timedelta(days=day.weekday() - 5)].append(day)
-        for days in weekends.values():
+        for days in _weekends(rm, aid).values():
             if len(days) > limit:
                 rm.model.add(sum(rm.work(aid, d) for d in days) <= limit)
 
@@ -130,10 +135,7 @@ def add_max_working_weekends(rm: RosterModel, agent_ids=None) -> None:
         limit = rm.limits(aid).max_working_weekends
         if limit is None:
             continue
-        weekends: dict = defaultdict(list)
-        for day in rm.dates[aid]:
-            if day.weekday() >= 5 and (aid, day) in rm.by_day:
-                weekends[day - timedelta(days=day.weekday() - 5)].append(day)
+        weekends = _weekends(rm, aid)
         if len(weekends) <= limit:
             continue
         worked = []
