@@ -15,18 +15,12 @@ from pathlib import Path
 import pytest
 
 from planner.roster.check import check_roster
-from planner.roster.curtois import Cover, Instance, Request, ShiftType, Staff, penalty, read_instance
+from planner.roster.curtois import Cover, Instance, Request, ShiftType, penalty, read_instance
 from planner.roster.curtois_workspace import read_case, solve_with_planner, weeks_of, write_workspace
+from test_curtois import _staff  # one employee with loose limits, overridden per case
 
 DATA = Path(__file__).parents[1].parent / "shared" / "data" / "curtois_qu"
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"benchmark data not found at {DATA}")
-
-
-def _staff(sid: str, **kw) -> Staff:
-    base = dict(staff_id=sid, max_shifts={"E": 7, "L": 7}, max_total_minutes=10_000, min_total_minutes=0,
-                max_consecutive_shifts=7, min_consecutive_shifts=1, min_consecutive_days_off=1, max_weekends=1)
-    base.update(kw)
-    return Staff(**base)
 
 
 def _brute_force(instance: Instance) -> int:
@@ -52,7 +46,7 @@ def test_a_week_with_successions_limits_and_wishes_reaches_the_brute_force_optim
     # one employee, E (8 h) and L (10 h, no E the day after), 3^7 rosters
     shifts = (ShiftType("E", 480), ShiftType("L", 600, ("E",)))
     person = _staff("A", max_shifts={"E": 7, "L": 2}, max_total_minutes=2_880, min_total_minutes=1_920,
-                    max_consecutive_shifts=4, min_consecutive_days_off=2, days_off=frozenset({3}))
+                    max_consecutive_shifts=4, min_consecutive_days_off=2, days_off=frozenset({3}), max_weekends=1)
     cover = tuple(Cover(d, s, 1, 10, 1) for d in range(7) for s in ("E", "L"))
     inst = Instance("tiny", 7, shifts, (person,),
                     on_requests=(Request("A", 1, "L", 4), Request("A", 5, "E", 3)),
