@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,11 +42,12 @@ from pathlib import Path
 import pandas as pd
 
 from planner import columns as C
-from planner.agents import read_agents, read_shift_requests, read_time_off
+from planner.agents import Agent, read_agents, read_shift_requests, read_time_off
 from planner.config import Config, load_config
 from planner.errors import PlannerError
 from planner.fileio import atomic_path
 from planner.roster.curtois import Instance
+from planner.roster.result import RosterResult
 from planner.timegrid import week_label, week_monday
 
 FIRST_WEEK = week_label(2024, 1)  # day 0 of an instance is Monday 2024-01-01
@@ -161,7 +163,7 @@ class PlannerCase:
     """A workspace read back with planner's own readers: what `build_roster` takes."""
 
     config: Config
-    agents: tuple
+    agents: tuple[Agent, ...]
     time_off: pd.DataFrame
     shift_requests: pd.DataFrame
     week: str
@@ -178,7 +180,7 @@ def read_case(folder: str | Path, weeks: int) -> PlannerCase:
     return PlannerCase(config, agents, time_off, wishes, FIRST_WEEK, weeks)
 
 
-def assignment_of(result, instance: Instance, config: Config) -> dict[tuple[str, int], str | None]:
+def assignment_of(result: RosterResult, instance: Instance, config: Config) -> dict[tuple[str, int], str | None]:
     """The roster as the instance's assignment: (employee, day) -> shift id, None on a day off."""
     out: dict[tuple[str, int], str | None] = {(p.staff_id, d): None for p in instance.staff
                                               for d in range(instance.horizon_days)}
@@ -198,11 +200,11 @@ class PlannerOutcome:
     objective: float
     bound: float
     status: str
-    result: object
+    result: RosterResult
 
 
 def solve_with_planner(instance: Instance, folder: str | Path, time_limit_s: float = 60.0, workers: int = 2,
-                       seed: int = 0, progress=None) -> PlannerOutcome:
+                       seed: int = 0, progress: Callable[[str], None] | None = None) -> PlannerOutcome:
     """Write the instance's workspace into `folder`, read it back and roster it with `build_roster`."""
     from planner.roster.solve import build_roster
 
