@@ -5,7 +5,8 @@ schedulingbenchmarks.org; best_known.csv holds the 2014 comparison table), solve
 instance and scores the roster again with the independent penalty calculator, which must
 agree with the solver's objective. Two engines:
 - `--engine direct` (default): planner.roster.curtois.solve_instance, the instance's own
-  CP-SAT model with large-neighbourhood search;
+  CP-SAT model: column generation for the bound and an LP-guided search, then
+  large-neighbourhood search;
 - `--engine planner`: the instance written as a planner workspace (planner.toml,
   agents.csv, time_off.csv, shift_requests.csv; planner.roster.curtois_workspace) and
   rostered by planner's own build_roster over a planning period of the horizon's weeks.

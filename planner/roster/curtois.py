@@ -15,10 +15,13 @@ weight_over x surplus of cover.
 
 `penalty` scores any roster from these definitions with plain Python; `solve_instance`
 builds its own CP-SAT model; neither uses the other. The search: a first roster built
-employee by employee (every hard rule concerns one employee), then large-neighbourhood
-search (re-solve the model with all but some employees' days fixed), beside one CP-SAT
-worker on the full model that proves small instances optimal and gives the lower bound,
-first from the first roster and, when the gap is narrow, again at the end from the best.
+employee by employee (every hard rule concerns one employee); column generation over
+whole rows (curtois_columns), whose Lagrangian bound is at or within a few points of the
+best known on Instances 2-12; one CP-SAT worker searching only the cells the master LP is
+unsure of; large-neighbourhood search (re-solve the model with all but some employees'
+days fixed) throughout; and one CP-SAT worker on the full model that proves the smallest
+instances optimal, from the first roster and, when the gap is narrow, again at the end
+from the best.
 
 The same instance runs through planner's own engine too: planner.roster.curtois_workspace
 writes it as a planner workspace (planner.toml, agents.csv, time_off.csv,
@@ -472,13 +475,20 @@ Progress = Callable[[str], None]
 DTIME_PER_SECOND = 0.25
 # share of the time limit for the proving phase (one "max_lp" worker on the full model; it
 # proves Instances 1-3 optimal in 0.5 / 2.8 / 3.5 s on one core)
-PROOF_SHARE = 0.25
+PROOF_SHARE = 0.1
 FIRST_SHARE = 0.05  # share of the time limit for improving sweeps of the first roster
+# share of the time limit for column generation (curtois_columns; it ends sooner once no row
+# prices in: Instances 1-11 in 0.1-12 s) and the deterministic time of one pricing solve
+COLUMN_SHARE = 0.15
+PRICING_DTIME = 1.0
+# share of the time limit for the LP-guided search: one worker re-solves the cells the
+# master LP is unsure of, the others fixed as it rounds them, beside LNS on the other workers
+GUIDED_SHARE = 0.25
 # share of the time limit for the final phase: one "max_lp" worker on the full model hinted
 # with the best roster (it may prove it optimal) beside LNS. Measured on Instance4 from a 1721
 # roster, 15 dtime: max_lp 1719 / bound 1580; max_lp + core in parallel the same (and not
 # reproducible); interleaved 1721 / 1495; "core" alone never lifted the bound (25 dtime: 1000)
-FINAL_SHARE = 0.2
+FINAL_SHARE = 0.15
 FINAL_GAP = 0.1  # ... only when the proving phase left the gap to its bound within this share
 SUB_DTIME = 0.3  # deterministic time of one neighbourhood re-solve (doubled while the search is stuck)
 STALL = 20  # batches without improvement before re-solves get twice the time
@@ -825,20 +835,27 @@ def solve_instance(instance: Instance, time_limit_s: float = 60.0, workers: int 
     """Solve an instance within `time_limit_s` seconds on `workers` threads; same seed, same roster.
 
     1. A first roster, one employee at a time (each the best reply to the others).
-    2. For a quarter of the time one worker searches the full model from that roster
-       ("max_lp": it proves the small instances optimal and gives the lower bound) while
-       the other workers run large-neighbourhood search (LNS) from the same roster.
-    3. Unless proven optimal, all workers run LNS from the best roster.
-    4. When step 2 left the gap to its bound within FINAL_GAP, the last FINAL_SHARE of the
-       time puts one "max_lp" worker on the full model again, now hinted with the best
-       roster (a far better incumbent to prune with), beside LNS on the other workers.
+    2. Column generation (curtois_columns) from its rows: the Lagrangian lower bound, and
+       a master LP that is close to integral on these instances.
+    3. For PROOF_SHARE of the time one worker searches the full model from the first
+       roster ("max_lp": it proves the smallest instances optimal and may raise the
+       bound) while the other workers run large-neighbourhood search (LNS).
+    4. One worker re-solves the cells the LP is unsure of, the others fixed as the LP
+       rounds them, beside LNS from the best roster. A roster at the bound ends the search.
+    5. Unless proven optimal, all workers run LNS from the best roster.
+    6. When the gap to the bound is within FINAL_GAP, the last FINAL_SHARE of the time
+       puts one "max_lp" worker on the full model again, hinted with the best roster (a
+       far better incumbent to prune with), beside LNS on the other workers.
     Phases end on deterministic time budgets (`dtime_per_second` x their planned seconds);
-    the wall clock only guards the overall limit. The bound comes from the full model
-    only, never from a neighbourhood.
+    the wall clock only guards the overall limit. The bound comes from column generation
+    and the full model, never from a neighbourhood.
 
     Raises InfeasibleRosterError when the hard rules admit no roster, PlannerError when
     no roster was found within the time limit.
     """
+    # (imported here: curtois_columns builds on this module's instance and model)
+    from planner.roster.curtois_columns import ColumnOutcome, generate_columns, lp_rounding
+
     started = time.perf_counter()
     deadline = started + float(time_limit_s)
     lock = threading.Lock()
@@ -893,21 +910,54 @@ def solve_instance(instance: Instance, time_limit_s: float = 60.0, workers: int 
             roster, objective = full_model.roster(full), round(full.objective_value)
         return roster, objective, status
 
+    def guided(roster: Roster, objective: int, columns: ColumnOutcome, dtime: float,
+               lns_seed: int) -> tuple[Roster, int]:
+        """One worker searches the cells the master LP is unsure of (the rest as it rounds them) beside LNS."""
+        rounded, unsure = lp_rounding(instance, columns)
+        proven = best["bound"]  # fixed during the phase: the search stays deterministic
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            searching = pool.submit(full_model.resolve, rounded, unsure, seed, dtime, deadline, "LP-guided")
+            if workers > 1:
+                roster, objective = improve_roster(instance, roster, objective, dtime, workers - 1, lns_seed,
+                                                   deadline, stop, lambda: proven, report, full_model)
+            trial = searching.result()
+        if trial.objective is not None and trial.objective < objective:
+            roster, objective = {**rounded, **trial.cells}, trial.objective
+            report("LP-guided search", objective)
+        return roster, objective
+
     whole = time_limit_s * dtime_per_second  # deterministic time of the whole limit
-    roster, objective, status = beside_lns(first, first_objective, PROOF_SHARE * whole, seed + 1)
-    # the bound is the proving phase's (deterministic); a wide gap leaves the final share to LNS
+    columns = generate_columns(
+        instance, first, COLUMN_SHARE * whole, PRICING_DTIME, workers, seed, deadline,
+        report=None if progress is None else
+        lambda k, lp, b: progress(f"{instance.name}: column generation round {k}, LP {lp:.1f}, bound {b:.1f}, "
+                                  f"{time.perf_counter() - started:.1f} s"))
+    with lock:
+        best["bound"] = max(best["bound"], math.ceil(columns.bound - 1e-6))
+    roster, objective, status = first, first_objective, cp_model.UNKNOWN
+    if objective > best["bound"]:
+        roster, objective, status = beside_lns(roster, objective, PROOF_SHARE * whole, seed + 1)
+    if status != cp_model.OPTIMAL and objective > best["bound"]:
+        roster, objective = guided(roster, objective, columns, GUIDED_SHARE * whole, seed + 4)
+    # the bound is column generation's or the proving phase's (both deterministic); a wide gap
+    # leaves the final share to LNS
     final = status != cp_model.OPTIMAL and objective - best["bound"] <= FINAL_GAP * objective
     if status != cp_model.OPTIMAL:
-        rest_dtime = (1 - PROOF_SHARE - (FINAL_SHARE if final else 0)) * whole
+        rest_dtime = (1 - PROOF_SHARE - GUIDED_SHARE - (FINAL_SHARE if final else 0)) * whole - columns.dtime
         roster, objective = improve_roster(instance, roster, objective, rest_dtime, workers, seed + 2,
                                            deadline, stop, lambda: best["bound"], report, full_model)
     if final and objective > best["bound"]:
         roster, objective, status = beside_lns(roster, objective, FINAL_SHARE * whole, seed + 3)
+    return _outcome(instance, roster, objective, best["bound"], started)
+
+
+def _outcome(instance: Instance, roster: Roster, objective: int, bound: int, started: float) -> SolveOutcome:
+    """The outcome of a search, its objective checked against the model with every cell fixed."""
     checked = model_objective(instance, roster)
     if checked != objective:
         raise PlannerError(f"instance {instance.name}: search tracked objective {objective}, "
                            f"the model gives {checked}")
-    bound = min(best["bound"], objective)
+    bound = min(bound, objective)
     return SolveOutcome(assignment=roster, objective=objective, bound=bound,
                         status="OPTIMAL" if bound == objective else "FEASIBLE",
                         wall_s=time.perf_counter() - started)

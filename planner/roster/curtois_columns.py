@@ -1,0 +1,324 @@
+"""Column generation for the Curtois & Qu instances: a proven lower bound, and rosters from it.
+
+Every hard rule concerns one employee, so a roster is one feasible row per employee and
+only the cover lines couple them. The Dantzig-Wolfe master LP mixes known rows
+("columns") per employee against the cover lines; each round GLOP solves it and every
+employee's pricing problem (their own CP-SAT model, the cover priced at the master's
+duals) looks for the row of least reduced cost. By Lagrangian duality every round's
+prices give a lower bound on the objective, whatever the master's state: the sum over
+employees of their best priced row (CP-SAT's proven bound on it), plus each cover line's
+best shortfall and surplus at its price, plus the prices times the requirements. The
+bound is exact arithmetic on the pricing problems' proven bounds, so it is valid even
+when a pricing solve stops early; on these instances it is close to the optimum (the
+relaxation branch-and-price methods use).
+
+The rows found on the way then form an integer master (one row per employee, cover as
+in the model) that CP-SAT solves hinted with the incumbent roster: a price-and-branch
+step that recombines whole rows, which large-neighbourhood search rarely does.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from planner.roster.curtois import Instance, Roster, Staff, build_model
+
+SCALE = 100_000  # pricing objective units per penalty point (the duals are fractional)
+EPS = 1e-6  # a reduced cost below -EPS prices a column in
+
+
+@dataclass(frozen=True)
+class Column:
+    """One employee's feasible row (shift id or None per day) and its wish penalty."""
+
+    staff_id: str
+    row: tuple[str | None, ...]
+    cost: int
+
+
+@dataclass(frozen=True)
+class ColumnOutcome:
+    """What column generation found: the columns, the best bound and whether it converged."""
+
+    columns: tuple[Column, ...]
+    bound: float  # a proven lower bound on the objective (not yet rounded up)
+    lp_value: float  # the last master LP's optimum (an upper bound on the relaxation)
+    converged: bool  # no column prices in: the bound is the relaxation's optimum
+    rounds: int
+    dtime: float  # deterministic time of the pricing solves, divided by the workers
+    reduced_costs: tuple[float, ...]  # each column's reduced cost at the last master's duals (>= 0 up to EPS)
+    lp_weights: tuple[float, ...]  # each column's weight in the last master's solution
+
+
+def _wishes(instance: Instance, person: Staff) -> tuple[int, dict[tuple[int, str], int]]:
+    """The person's wish penalty as a constant plus a cost per (day, shift) worked."""
+    constant, per_cell = 0, {}
+    for r in instance.on_requests:
+        if r.staff_id == person.staff_id:
+            constant += r.weight
+            per_cell[r.day, r.shift_id] = per_cell.get((r.day, r.shift_id), 0) - r.weight
+    for r in instance.off_requests:
+        if r.staff_id == person.staff_id:
+            per_cell[r.day, r.shift_id] = per_cell.get((r.day, r.shift_id), 0) + r.weight
+    return constant, per_cell
+
+
+def row_cost(instance: Instance, person: Staff, row: tuple[str | None, ...]) -> int:
+    """The wish penalty of one employee's row."""
+    constant, per_cell = _wishes(instance, person)
+    return constant + sum(per_cell.get((d, s), 0) for d, s in enumerate(row) if s is not None)
+
+
+class _Pricer:
+    """One employee's own model (hard rules only), re-solved with cover priced at given duals."""
+
+    def __init__(self, instance: Instance, person: Staff):
+        alone = Instance(instance.name, instance.horizon_days, instance.shifts, (person,))
+        self.person = person
+        self.horizon = instance.horizon_days
+        self.model, x = build_model(alone)
+        self.cells = [(d, s) for (_, d, s) in x]
+        self.vars = list(x.values())
+        self.constant, self.wish = _wishes(instance, person)
+
+    def price(self, duals: Mapping[tuple[int, str], float], seed: int, dtime: float,
+              deadline: float | None) -> tuple[list[tuple[float, tuple[str | None, ...]]], float, float]:
+        """Rows found (exact priced cost, row), a proven lower bound on the least priced cost, dtime.
+
+        The priced cost of a row is its wish penalty minus the duals of the cells it works.
+        """
+        exact = [self.wish.get(c, 0) - duals.get(c, 0.0) for c in self.cells]
+        scaled = [round(SCALE * v) for v in exact]
+        self.model.minimize(cp_model.LinearExpr.weighted_sum(self.vars, scaled))
+        rows: dict[tuple[str | None, ...], float] = {}
+        cells, variables = self.cells, self.vars
+
+        class Collect(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(inner) -> None:
+                row: list[str | None] = [None] * self.horizon
+                value = float(self.constant)
+                for k, var in enumerate(variables):
+                    if inner.value(var):
+                        row[cells[k][0]] = cells[k][1]
+                        value += exact[k]
+                rows[tuple(row)] = value
+
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = 1
+        p.random_seed = int(seed)
+        p.max_deterministic_time = float(dtime)
+        p.max_time_in_seconds = 1e9 if deadline is None else max(0.05, deadline - time.perf_counter())
+        status = solver.solve(self.model, Collect())
+        if status == cp_model.INFEASIBLE:
+            return [], math.inf, solver.deterministic_time
+        # |SCALE x exact - scaled| <= 1/2 per cell worked, at most one cell a day
+        if status == cp_model.OPTIMAL:
+            low = solver.objective_value
+        else:
+            low = solver.best_objective_bound
+        bound = self.constant + (low - 0.5 * self.horizon) / SCALE
+        found = sorted(((v, r) for r, v in rows.items()), key=lambda vr: (vr[0], tuple(x or "" for x in vr[1])))
+        return found, bound, solver.deterministic_time
+
+
+class _Master:
+    """The restricted master LP: a convex mix of known rows per employee against the cover lines."""
+
+    def __init__(self, instance: Instance):
+        self.instance = instance
+        self.lp = pywraplp.Solver.CreateSolver("GLOP")
+        lp = self.lp
+        self.objective = lp.Objective()
+        self.objective.SetMinimization()
+        self.convex = {p.staff_id: lp.Constraint(1.0, 1.0) for p in instance.staff}
+        self.cover = {}
+        for c in instance.cover:
+            row = lp.Constraint(float(c.requirement), float(c.requirement))
+            under = lp.NumVar(0.0, float(c.requirement), "")
+            over = lp.NumVar(0.0, lp.infinity(), "")
+            row.SetCoefficient(under, 1.0)
+            row.SetCoefficient(over, -1.0)
+            self.objective.SetCoefficient(under, float(c.weight_under))
+            self.objective.SetCoefficient(over, float(c.weight_over))
+            self.cover[c.day, c.shift_id] = row
+        self.seen: set[tuple[str, tuple[str | None, ...]]] = set()
+        self.columns: list[Column] = []
+        self.vars: list = []
+
+    def add(self, column: Column) -> bool:
+        """Add a column unless it is known; True when added."""
+        key = (column.staff_id, column.row)
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        self.columns.append(column)
+        var = self.lp.NumVar(0.0, self.lp.infinity(), "")
+        self.vars.append(var)
+        self.objective.SetCoefficient(var, float(column.cost))
+        self.convex[column.staff_id].SetCoefficient(var, 1.0)
+        for d, s in enumerate(column.row):
+            if s is not None and (d, s) in self.cover:
+                self.cover[d, s].SetCoefficient(var, 1.0)
+        return True
+
+    def reduced_costs(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """Each column's reduced cost and weight in the last solution (in the order added)."""
+        return (tuple(v.reduced_cost() for v in self.vars), tuple(v.solution_value() for v in self.vars))
+
+    def solve(self) -> tuple[float, dict[tuple[int, str], float]]:
+        """The LP optimum and the cover lines' duals, each kept where the bound stays finite."""
+        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+            raise RuntimeError("the master LP did not solve to optimality")
+        duals = {}
+        for c in self.instance.cover:
+            # a surplus costs weight_over: prices below -weight_over make the Lagrangian unbounded
+            duals[c.day, c.shift_id] = max(self.cover[c.day, c.shift_id].dual_value(), -float(c.weight_over))
+        return self.objective.Value(), duals
+
+
+def lagrangian_value(instance: Instance, duals: Mapping[tuple[int, str], float],
+                     priced: Mapping[str, float]) -> float:
+    """The Lagrangian bound: employees' least priced rows plus the cover lines' own terms at the duals."""
+    total = sum(priced.values())
+    for c in instance.cover:
+        pi = duals.get((c.day, c.shift_id), 0.0)
+        total += pi * c.requirement + min(0.0, (c.weight_under - pi) * c.requirement)
+    return total
+
+
+def generate_columns(instance: Instance, roster: Roster | None = None, dtime_budget: float = 30.0,
+                     pricing_dtime: float = 1.0, workers: int = 2, seed: int = 0,
+                     deadline: float | None = None,
+                     report: Callable[[int, float, float], None] | None = None) -> ColumnOutcome:
+    """Column generation from the rows of `roster` (when given) until no row prices in or the budget ends.
+
+    Each round solves the master, prices every employee at its duals (`workers` at a time,
+    one CP-SAT worker each, at most `pricing_dtime` each) and adds every row found with a
+    negative reduced cost. The budget counts the pricing solves' deterministic time divided
+    by `workers`, so the same seed gives the same columns.
+    `report(round, lp_value, bound)` follows progress.
+    """
+    master = _Master(instance)
+    pricers = [_Pricer(instance, p) for p in instance.staff]
+    if roster is not None:
+        for p in instance.staff:
+            row = tuple(roster.get((p.staff_id, d)) for d in range(instance.horizon_days))
+            master.add(Column(p.staff_id, row, row_cost(instance, p, row)))
+    # a master without a row for someone is infeasible: start everyone at their best unpriced row
+    missing = [pr for pr in pricers if not any(c.staff_id == pr.person.staff_id for c in master.columns)]
+    for pr in missing:
+        found, _, _ = pr.price({}, seed, pricing_dtime, deadline)
+        if not found:
+            raise RuntimeError(f"employee {pr.person.staff_id} has no feasible row")
+        row = found[0][1]
+        master.add(Column(pr.person.staff_id, row, row_cost(instance, pr.person, row)))
+    best, spent, rounds, converged, lp_value, added = -math.inf, 0.0, 0, False, math.inf, 0
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        while spent < dtime_budget and not (deadline is not None and time.perf_counter() >= deadline):
+            lp_value, duals = master.solve()
+            rounds += 1
+            results = list(pool.map(lambda pr: pr.price(duals, seed, pricing_dtime, deadline), pricers))
+            spent += sum(r[2] for r in results) / max(1, workers)
+            priced = {pr.person.staff_id: r[1] for pr, r in zip(pricers, results)}
+            best = max(best, lagrangian_value(instance, duals, priced))
+            mus = {sid: row.dual_value() for sid, row in master.convex.items()}
+            added = 0
+            for pr, (found, _, _) in zip(pricers, results):
+                mu = mus[pr.person.staff_id]
+                for value, row in found:
+                    if value - mu < -EPS:
+                        added += master.add(Column(pr.person.staff_id, row, row_cost(instance, pr.person, row)))
+            if report is not None:
+                report(rounds, lp_value, best)
+            if not added:
+                # the bound loses at most half a unit per day to the scaled pricing objectives
+                converged = best >= lp_value - len(pricers) * instance.horizon_days / SCALE - EPS
+                break
+    if added:  # the last round's columns are not in the last master yet
+        lp_value, duals = master.solve()
+    reduced, weights = master.reduced_costs()
+    return ColumnOutcome(tuple(master.columns), best, lp_value, converged, rounds, spent, reduced, weights)
+
+
+def integer_master(instance: Instance, columns: tuple[Column, ...], roster: Roster | None,
+                   seed: int = 0, dtime: float = 10.0, deadline: float | None = None,
+                   workers: int = 1) -> tuple[Roster | None, int | None, bool]:
+    """The best roster made of the given rows (one per employee), hinted with `roster`.
+
+    Returns the roster, its objective and whether it is proven best among these rows
+    (None, None, False when no roster was found in time).
+    """
+    m = cp_model.CpModel()
+    by_staff: dict[str, list[tuple[Column, cp_model.IntVar]]] = {p.staff_id: [] for p in instance.staff}
+    for k, col in enumerate(columns):
+        by_staff[col.staff_id].append((col, m.new_bool_var(f"y{k}")))
+    for sid, options in by_staff.items():
+        m.add_exactly_one(v for _, v in options)
+    on_cell: dict[tuple[int, str], list] = {}
+    for options in by_staff.values():
+        for col, v in options:
+            for d, s in enumerate(col.row):
+                if s is not None:
+                    on_cell.setdefault((d, s), []).append(v)
+    terms = [col.cost * v for options in by_staff.values() for col, v in options]
+    for c in instance.cover:
+        on = on_cell.get((c.day, c.shift_id), [])
+        under = m.new_int_var(0, c.requirement, "")
+        over = m.new_int_var(0, len(on), "")
+        m.add(sum(on) - c.requirement == over - under)
+        terms += [c.weight_under * under, c.weight_over * over]
+    m.minimize(sum(terms))
+    if roster is not None:
+        for p in instance.staff:
+            row = tuple(roster.get((p.staff_id, d)) for d in range(instance.horizon_days))
+            for col, v in by_staff[p.staff_id]:
+                m.add_hint(v, int(col.row == row))
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = int(workers)
+    p.random_seed = int(seed)
+    p.max_deterministic_time = float(dtime)
+    p.max_time_in_seconds = 1e9 if deadline is None else max(0.05, deadline - time.perf_counter())
+    status = solver.solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, None, False
+    out: Roster = {(p.staff_id, d): None for p in instance.staff for d in range(instance.horizon_days)}
+    for options in by_staff.values():
+        for col, v in options:
+            if solver.value(v):
+                for d, s in enumerate(col.row):
+                    out[col.staff_id, d] = s
+    return out, round(solver.objective_value), status == cp_model.OPTIMAL
+
+
+def lp_rounding(instance: Instance, outcome: ColumnOutcome,
+                certain: float = 0.99) -> tuple[Roster, frozenset[tuple[str, int]]]:
+    """The master LP's likeliest shift (or day off) per employee and day, and the cells it is unsure of.
+
+    A cell is sure when the LP's rows agree on it with weight `certain` or more. Every row
+    in the LP's support works the sure cells as rounded, so fixing them keeps a roster
+    feasible; on these instances that leaves a fraction of the cells to search.
+    """
+    weight: dict[tuple[str, int], dict[str | None, float]] = {}
+    for col, w in zip(outcome.columns, outcome.lp_weights):
+        if w > EPS:
+            for d, s in enumerate(col.row):
+                cell = weight.setdefault((col.staff_id, d), {})
+                cell[s] = cell.get(s, 0.0) + w
+    rounded: Roster = {}
+    unsure = set()
+    for p in instance.staff:
+        for d in range(instance.horizon_days):
+            options = weight.get((p.staff_id, d), {None: 1.0})
+            s, w = max(options.items(), key=lambda kv: (kv[1], kv[0] is None, kv[0] or ""))
+            rounded[p.staff_id, d] = s
+            if w < certain:
+                unsure.add((p.staff_id, d))
+    return rounded, frozenset(unsure)
