@@ -12,9 +12,8 @@ bound is exact arithmetic on the pricing problems' proven bounds, so it is valid
 when a pricing solve stops early; on these instances it is close to the optimum (the
 relaxation branch-and-price methods use).
 
-The rows found on the way then form an integer master (one row per employee, cover as
-in the model) that CP-SAT solves hinted with the incumbent roster: a price-and-branch
-step that recombines whole rows, which large-neighbourhood search rarely does.
+The master LP's solution then guides the search (`lp_rounding`): on these instances most
+cells take the same value in every row it uses, and fixing those leaves a small model.
 """
 from __future__ import annotations
 
@@ -27,7 +26,8 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from planner.roster.curtois import Instance, Roster, Staff, build_model
+from planner.errors import InfeasibleRosterError, PlannerError
+from planner.roster.curtois import Instance, Roster, Staff, _solver, build_model
 
 SCALE = 100_000  # pricing objective units per penalty point (the duals are fractional)
 EPS = 1e-6  # a reduced cost below -EPS prices a column in
@@ -52,7 +52,6 @@ class ColumnOutcome:
     converged: bool  # no column prices in: the bound is the relaxation's optimum
     rounds: int
     dtime: float  # deterministic time of the pricing solves, divided by the workers
-    reduced_costs: tuple[float, ...]  # each column's reduced cost at the last master's duals (>= 0 up to EPS)
     lp_weights: tuple[float, ...]  # each column's weight in the last master's solution
 
 
@@ -81,6 +80,7 @@ class _Pricer:
     def __init__(self, instance: Instance, person: Staff):
         alone = Instance(instance.name, instance.horizon_days, instance.shifts, (person,))
         self.person = person
+        self.name = instance.name
         self.horizon = instance.horizon_days
         self.model, x = build_model(alone)
         self.cells = [(d, s) for (_, d, s) in x]
@@ -109,15 +109,11 @@ class _Pricer:
                         value += exact[k]
                 rows[tuple(row)] = value
 
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.num_workers = 1
-        p.random_seed = int(seed)
-        p.max_deterministic_time = float(dtime)
-        p.max_time_in_seconds = 1e9 if deadline is None else max(0.05, deadline - time.perf_counter())
+        solver = _solver(1, seed, dtime, deadline)
         status = solver.solve(self.model, Collect())
         if status == cp_model.INFEASIBLE:
-            return [], math.inf, solver.deterministic_time
+            raise InfeasibleRosterError(f"instance {self.name}: the hard rules admit no roster "
+                                        f"for employee {self.person.staff_id}")
         # |SCALE x exact - scaled| <= 1/2 per cell worked, at most one cell a day
         if status == cp_model.OPTIMAL:
             low = solver.objective_value
@@ -168,14 +164,14 @@ class _Master:
                 self.cover[d, s].SetCoefficient(var, 1.0)
         return True
 
-    def reduced_costs(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
-        """Each column's reduced cost and weight in the last solution (in the order added)."""
-        return (tuple(v.reduced_cost() for v in self.vars), tuple(v.solution_value() for v in self.vars))
+    def weights(self) -> tuple[float, ...]:
+        """Each column's weight in the last solution (in the order added)."""
+        return tuple(v.solution_value() for v in self.vars)
 
     def solve(self) -> tuple[float, dict[tuple[int, str], float]]:
         """The LP optimum and the cover lines' duals, each kept where the bound stays finite."""
         if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError("the master LP did not solve to optimality")
+            raise PlannerError(f"instance {self.instance.name}: the master LP did not solve to optimality")
         duals = {}
         for c in self.instance.cover:
             # a surplus costs weight_over: prices below -weight_over make the Lagrangian unbounded
@@ -216,7 +212,8 @@ def generate_columns(instance: Instance, roster: Roster | None = None, dtime_bud
     for pr in missing:
         found, _, _ = pr.price({}, seed, pricing_dtime, deadline)
         if not found:
-            raise RuntimeError(f"employee {pr.person.staff_id} has no feasible row")
+            raise PlannerError(f"instance {instance.name}: no row found for employee {pr.person.staff_id} "
+                               "within the time limit")
         row = found[0][1]
         master.add(Column(pr.person.staff_id, row, row_cost(instance, pr.person, row)))
     best, spent, rounds, converged, lp_value, added = -math.inf, 0.0, 0, False, math.inf, 0
@@ -243,59 +240,7 @@ def generate_columns(instance: Instance, roster: Roster | None = None, dtime_bud
                 break
     if added:  # the last round's columns are not in the last master yet
         lp_value, duals = master.solve()
-    reduced, weights = master.reduced_costs()
-    return ColumnOutcome(tuple(master.columns), best, lp_value, converged, rounds, spent, reduced, weights)
-
-
-def integer_master(instance: Instance, columns: tuple[Column, ...], roster: Roster | None,
-                   seed: int = 0, dtime: float = 10.0, deadline: float | None = None,
-                   workers: int = 1) -> tuple[Roster | None, int | None, bool]:
-    """The best roster made of the given rows (one per employee), hinted with `roster`.
-
-    Returns the roster, its objective and whether it is proven best among these rows
-    (None, None, False when no roster was found in time).
-    """
-    m = cp_model.CpModel()
-    by_staff: dict[str, list[tuple[Column, cp_model.IntVar]]] = {p.staff_id: [] for p in instance.staff}
-    for k, col in enumerate(columns):
-        by_staff[col.staff_id].append((col, m.new_bool_var(f"y{k}")))
-    for sid, options in by_staff.items():
-        m.add_exactly_one(v for _, v in options)
-    on_cell: dict[tuple[int, str], list] = {}
-    for options in by_staff.values():
-        for col, v in options:
-            for d, s in enumerate(col.row):
-                if s is not None:
-                    on_cell.setdefault((d, s), []).append(v)
-    terms = [col.cost * v for options in by_staff.values() for col, v in options]
-    for c in instance.cover:
-        on = on_cell.get((c.day, c.shift_id), [])
-        under = m.new_int_var(0, c.requirement, "")
-        over = m.new_int_var(0, len(on), "")
-        m.add(sum(on) - c.requirement == over - under)
-        terms += [c.weight_under * under, c.weight_over * over]
-    m.minimize(sum(terms))
-    if roster is not None:
-        for p in instance.staff:
-            row = tuple(roster.get((p.staff_id, d)) for d in range(instance.horizon_days))
-            for col, v in by_staff[p.staff_id]:
-                m.add_hint(v, int(col.row == row))
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = int(workers)
-    p.random_seed = int(seed)
-    p.max_deterministic_time = float(dtime)
-    p.max_time_in_seconds = 1e9 if deadline is None else max(0.05, deadline - time.perf_counter())
-    status = solver.solve(m)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None, None, False
-    out: Roster = {(p.staff_id, d): None for p in instance.staff for d in range(instance.horizon_days)}
-    for options in by_staff.values():
-        for col, v in options:
-            if solver.value(v):
-                for d, s in enumerate(col.row):
-                    out[col.staff_id, d] = s
-    return out, round(solver.objective_value), status == cp_model.OPTIMAL
+    return ColumnOutcome(tuple(master.columns), best, lp_value, converged, rounds, spent, master.weights())
 
 
 def lp_rounding(instance: Instance, outcome: ColumnOutcome,
