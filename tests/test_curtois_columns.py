@@ -121,3 +121,11 @@ def test_an_employee_without_a_feasible_row_is_named():
     impossible = _staff("C", max_total_minutes=400, min_total_minutes=480)   # no row of 0 or 480+ minutes fits
     with pytest.raises(InfeasibleRosterError, match="employee C"):
         generate_columns(Instance("x", 7, SHIFTS, inst.staff + (impossible,), cover=inst.cover))
+
+
+@needs_data
+def test_a_budget_that_ends_mid_round_adds_rows_but_no_bound():
+    inst = read_instance(DATA / "Instance4.txt")
+    out = generate_columns(inst, dtime_budget=1e-9, workers=1)
+    assert out.rounds == 1 and not out.converged and out.bound == -math.inf
+    assert len(out.columns) > len(inst.staff)   # the rows priced before the budget ran out are in

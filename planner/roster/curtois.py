@@ -474,7 +474,7 @@ Progress = Callable[[str], None]
 # gives the same roster).
 DTIME_PER_SECOND = 0.25
 # share of the time limit for the proving phase (one "max_lp" worker on the full model; it
-# proves Instances 1-3 optimal in 0.5 / 2.8 / 3.5 s on one core)
+# proves Instance1 optimal in 0.5 s on one core, where column generation's bound is 558)
 PROOF_SHARE = 0.1
 FIRST_SHARE = 0.05  # share of the time limit for improving sweeps of the first roster
 # share of the time limit for column generation (curtois_columns; it ends sooner once no row
@@ -484,6 +484,9 @@ PRICING_DTIME = 1.0
 # share of the time limit for the LP-guided search: one worker re-solves the cells the
 # master LP is unsure of, the others fixed as it rounds them, beside LNS on the other workers
 GUIDED_SHARE = 0.25
+# ... only when the master LP is within this share of column generation's bound (an LP far
+# from its bound, as on Instances 13+ in a 300 s budget, is no guide: the share goes to LNS)
+GUIDED_LP_GAP = 0.05
 # share of the time limit for the final phase: one "max_lp" worker on the full model hinted
 # with the best roster (it may prove it optimal) beside LNS. Measured on Instance4 from a 1721
 # roster, 15 dtime: max_lp 1719 / bound 1580; max_lp + core in parallel the same (and not
@@ -840,8 +843,9 @@ def solve_instance(instance: Instance, time_limit_s: float = 60.0, workers: int 
     3. For PROOF_SHARE of the time one worker searches the full model from the first
        roster ("max_lp": it proves the smallest instances optimal and may raise the
        bound) while the other workers run large-neighbourhood search (LNS).
-    4. One worker re-solves the cells the LP is unsure of, the others fixed as the LP
-       rounds them, beside LNS from the best roster. A roster at the bound ends the search.
+    4. When the LP is within GUIDED_LP_GAP of the bound, one worker re-solves the cells
+       the LP is unsure of, the others fixed as the LP rounds them, beside LNS from the
+       best roster. A roster at the bound ends the search.
     5. Unless proven optimal, all workers run LNS from the best roster.
     6. When the gap to the bound is within FINAL_GAP, the last FINAL_SHARE of the time
        puts one "max_lp" worker on the full model again, hinted with the best roster (a
@@ -932,18 +936,21 @@ def solve_instance(instance: Instance, time_limit_s: float = 60.0, workers: int 
         report=None if progress is None else
         lambda k, lp, b: progress(f"{instance.name}: column generation round {k}, LP {lp:.1f}, bound {b:.1f}, "
                                   f"{time.perf_counter() - started:.1f} s"))
-    with lock:
-        best["bound"] = max(best["bound"], math.ceil(columns.bound - 1e-6))
+    if math.isfinite(columns.bound):
+        with lock:
+            best["bound"] = max(best["bound"], math.ceil(columns.bound - 1e-6))
     roster, objective, status = first, first_objective, cp_model.UNKNOWN
     if objective > best["bound"]:
         roster, objective, status = beside_lns(roster, objective, PROOF_SHARE * whole, seed + 1)
-    if status != cp_model.OPTIMAL and objective > best["bound"]:
+    guide = columns.lp_value - columns.bound <= GUIDED_LP_GAP * abs(columns.lp_value)
+    if guide and status != cp_model.OPTIMAL and objective > best["bound"]:
         roster, objective = guided(roster, objective, columns, GUIDED_SHARE * whole, seed + 4)
     # the bound is column generation's or the proving phase's (both deterministic); a wide gap
     # leaves the final share to LNS
     final = status != cp_model.OPTIMAL and objective - best["bound"] <= FINAL_GAP * objective
     if status != cp_model.OPTIMAL:
-        rest_dtime = (1 - PROOF_SHARE - GUIDED_SHARE - (FINAL_SHARE if final else 0)) * whole - columns.dtime
+        shares = PROOF_SHARE + (GUIDED_SHARE if guide else 0) + (FINAL_SHARE if final else 0)
+        rest_dtime = (1 - shares) * whole - columns.dtime
         roster, objective = improve_roster(instance, roster, objective, rest_dtime, workers, seed + 2,
                                            deadline, stop, lambda: best["bound"], report, full_model)
     if final and objective > best["bound"]:

@@ -31,6 +31,7 @@ from planner.roster.curtois import Instance, Roster, Staff, _solver, build_model
 
 SCALE = 100_000  # pricing objective units per penalty point (the duals are fractional)
 EPS = 1e-6  # a reduced cost below -EPS prices a column in
+PRICING_BATCH = 4  # pricing solves per worker between budget checks (large instances end mid-round)
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,8 @@ def generate_columns(instance: Instance, roster: Roster | None = None, dtime_bud
     Each round solves the master, prices every employee at its duals (`workers` at a time,
     one CP-SAT worker each, at most `pricing_dtime` each) and adds every row found with a
     negative reduced cost. The budget counts the pricing solves' deterministic time divided
-    by `workers`, so the same seed gives the same columns.
+    by `workers`, so the same seed gives the same columns; it is checked every few solves,
+    and a round it cuts short adds its rows but no bound.
     `report(round, lp_value, bound)` follows progress.
     """
     master = _Master(instance)
@@ -221,10 +223,16 @@ def generate_columns(instance: Instance, roster: Roster | None = None, dtime_bud
         while spent < dtime_budget and not (deadline is not None and time.perf_counter() >= deadline):
             lp_value, duals = master.solve()
             rounds += 1
-            results = list(pool.map(lambda pr: pr.price(duals, seed, pricing_dtime, deadline), pricers))
-            spent += sum(r[2] for r in results) / max(1, workers)
-            priced = {pr.person.staff_id: r[1] for pr, r in zip(pricers, results)}
-            best = max(best, lagrangian_value(instance, duals, priced))
+            results: list = []
+            for start in range(0, len(pricers), PRICING_BATCH * max(1, workers)):
+                batch = pricers[start:start + PRICING_BATCH * max(1, workers)]
+                results += pool.map(lambda pr: pr.price(duals, seed, pricing_dtime, deadline), batch)
+                spent += sum(r[2] for r in results[start:]) / max(1, workers)
+                if spent >= dtime_budget or (deadline is not None and time.perf_counter() >= deadline):
+                    break
+            if len(results) == len(pricers):  # a round cut short proves nothing
+                priced = {pr.person.staff_id: r[1] for pr, r in zip(pricers, results)}
+                best = max(best, lagrangian_value(instance, duals, priced))
             mus = {sid: row.dual_value() for sid, row in master.convex.items()}
             added = 0
             for pr, (found, _, _) in zip(pricers, results):
@@ -234,6 +242,8 @@ def generate_columns(instance: Instance, roster: Roster | None = None, dtime_bud
                         added += master.add(Column(pr.person.staff_id, row, row_cost(instance, pr.person, row)))
             if report is not None:
                 report(rounds, lp_value, best)
+            if len(results) < len(pricers):
+                break
             if not added:
                 # the bound loses at most half a unit per day to the scaled pricing objectives
                 converged = best >= lp_value - len(pricers) * instance.horizon_days / SCALE - EPS
