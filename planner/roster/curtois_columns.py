@@ -32,6 +32,9 @@ from planner.roster.curtois import Instance, Roster, Staff, _solver, build_model
 SCALE = 100_000  # pricing objective units per penalty point (the duals are fractional)
 EPS = 1e-6  # a reduced cost below -EPS prices a column in
 PRICING_BATCH = 4  # pricing solves per worker between budget checks (large instances end mid-round)
+# rounds the budget must pay for at the first round's pace, else column generation stops at
+# once (Instances 2-12 converge in 10-30 rounds; a few rounds leave neither bound nor guide)
+MIN_ROUNDS = 8
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,8 @@ def generate_columns(instance: Instance, roster: Roster | None = None, dtime_bud
     one CP-SAT worker each, at most `pricing_dtime` each) and adds every row found with a
     negative reduced cost. The budget counts the pricing solves' deterministic time divided
     by `workers`, so the same seed gives the same columns; it is checked every few solves,
-    and a round it cuts short adds its rows but no bound.
+    and a round it cuts short adds its rows but no bound. When the first round's pace
+    would not pay for MIN_ROUNDS rounds, the search stops there and leaves the time to others.
     `report(round, lp_value, bound)` follows progress.
     """
     master = _Master(instance)
@@ -224,12 +228,17 @@ def generate_columns(instance: Instance, roster: Roster | None = None, dtime_bud
             lp_value, duals = master.solve()
             rounds += 1
             results: list = []
+            round_dtime = 0.0
             for start in range(0, len(pricers), PRICING_BATCH * max(1, workers)):
                 batch = pricers[start:start + PRICING_BATCH * max(1, workers)]
                 results += pool.map(lambda pr: pr.price(duals, seed, pricing_dtime, deadline), batch)
-                spent += sum(r[2] for r in results[start:]) / max(1, workers)
-                if spent >= dtime_budget or (deadline is not None and time.perf_counter() >= deadline):
+                round_dtime += sum(r[2] for r in results[start:]) / max(1, workers)
+                # the first round's pace says whether MIN_ROUNDS fit the budget: if not, stop now
+                hopeless = rounds == 1 and round_dtime * len(pricers) / len(results) * MIN_ROUNDS > dtime_budget
+                if (hopeless or spent + round_dtime >= dtime_budget
+                        or (deadline is not None and time.perf_counter() >= deadline)):
                     break
+            spent += round_dtime
             if len(results) == len(pricers):  # a round cut short proves nothing
                 priced = {pr.person.staff_id: r[1] for pr, r in zip(pricers, results)}
                 best = max(best, lagrangian_value(instance, duals, priced))
