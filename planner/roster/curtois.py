@@ -17,8 +17,8 @@ weight_over x surplus of cover.
 builds its own CP-SAT model; neither uses the other. The search: a first roster built
 employee by employee (every hard rule concerns one employee); column generation over
 whole rows (curtois_columns), whose Lagrangian bound is at or within a few points of the
-best known on Instances 2-12 except 9 (406 against 439); one CP-SAT worker searching only the cells the master LP is
-unsure of; large-neighbourhood search (re-solve the model with all but some employees'
+best known on Instances 2-12 except 9 (406 against 439); one CP-SAT worker searching
+only the cells the master LP is unsure of; large-neighbourhood search (re-solve the model with all but some employees'
 days fixed) throughout; and one CP-SAT worker on the full model that proves the smallest
 instances optimal, from the first roster and, when the gap is narrow, again at the end
 from the best.
