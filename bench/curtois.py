@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", choices=("direct", "planner"), default="direct",
                         help="the instance's own model (direct) or planner's build_roster on its workspace")
     args = parser.parse_args(argv)
-    if not args.data.is_dir():
-        print(f"benchmark data not found at {args.data}", file=sys.stderr)
+    if not (args.data / "best_known.csv").is_file():
+        print(f"benchmark data not found at {args.data} (no best_known.csv there)", file=sys.stderr)
         return 2
     best = best_known(args.data)
     header = f"{'instance':<11}{'size':>12}{'ours':>8}{'penalty':>9}{'best':>7}{'gap%':>8}{'bound':>8}{'time_s':>8}  status"
