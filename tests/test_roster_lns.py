@@ -11,7 +11,7 @@ from planner.config import DutyCoverConfig, RosterWeights, ShiftTypeConfig
 from planner.roster import check_roster
 from planner.roster.greedy import best_response_roster
 from planner.roster.interrupt import StopFlag, new_solver
-from planner.roster.lns import WeekScore, _apply, _resolve, _Week, improve_week, week_objective
+from planner.roster.lns import WeekScore, _apply, _convex_lines, _resolve, _Week, improve_week, week_objective
 from planner.roster.model import COST_SCALE, new_roster_model
 from planner.roster.result import RosterResult
 from planner.roster.rules import add_hard_rules, add_soft_rules
@@ -163,6 +163,25 @@ def tiny_week():
         return (2 if 10 <= local.hour < 15 else 1) if 7 <= local.hour < 21 and local.weekday() < 6 else 0
 
     return agents, config, make_requirements(WEEK, TZ, need)
+
+
+def test_queue_cost_lines_from_its_kinks_are_the_lines_of_every_integer():
+    """A queue's cost bends only within four agents of its need: lines from those points equal the brute force's."""
+    agents, config, requirements, wishes = mixed_week()
+    rm = model_of(agents, config, requirements, wishes)
+    score = WeekScore(rm)
+    checked = 0
+    for q in (EN, DE):
+        for need in (0, 1, 2, 3, 5, 9):
+            rm.need[q, 0] = need
+            for lo in range(0, 12, 3):
+                for hi in range(lo, lo + 14, 2):
+                    brute = _convex_lines(lambda c: score.queue(q, 0, c), lo, hi)
+                    kinks = _convex_lines(lambda c: score.queue(q, 0, c), lo, hi, range(need - 3, need + 1))
+                    assert kinks == brute, (q, need, lo, hi)
+                    assert all(score.queue(q, 0, c) == max(a + b * c for a, b in kinks) for c in range(lo, hi + 1))
+                    checked += 1
+    assert checked > 100
 
 
 def test_lns_from_an_empty_roster_reaches_the_cpsat_optimum():

@@ -205,6 +205,11 @@ def best_response_roster(rm: RosterModel, seed: int = 0, time_budget_s: float = 
     return chosen, sorted(infeasible), rounds, counts
 
 
+def planned_seconds(rm: RosterModel, rounds: int) -> float:
+    """Return the planned work of `rounds` rounds of best responses (as best_response_roster counts it)."""
+    return sum(len(cands) for cands in rm.candidates.values()) * (BUILD_S + rounds * RESPONSE_S)
+
+
 def hint_allocation(rm: RosterModel, chosen: dict[str, list[int]]) -> dict[tuple, int]:
     """Return allocation counts per (profile, queue, interval) for the chosen shifts, greedily by marginal gain."""
     cov = _Coverage(rm)

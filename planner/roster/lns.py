@@ -32,7 +32,7 @@ from __future__ import annotations
 import random
 import time as _time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -57,6 +57,10 @@ GROWTH = 1.15
 BUILD_DTIME_PER_VAR = 1e-5  # deterministic time charged per variable of a re-solve's model (its building)
 HINT_DTIME = 0.1  # deterministic time to complete a re-solve's hint at most (it takes far less)
 NEIGHBOURHOODS = ("skill", "shortfall", "window")
+# the search's budget (CP-SAT's deterministic time plus the building charge) per wall-clock second: on the
+# 200-agent bench week 0.25-0.30 alone and about 0.23 inside build_roster (2 shared cores, 2026-12-02),
+# 0.20 before coverage's lines were built from the cost's kinks only; kept below, so the stages end on time
+LNS_DTIME_PER_SECOND = 0.22
 AGENT_RULES = (penalise_unmet_wishes, penalise_split_days_off, penalise_unstable_starts, penalise_preferred_start)
 
 Counts = dict[tuple[Profile, Queue, int], int]  # agents of a skill profile on a queue per interval
@@ -226,13 +230,21 @@ class _Trial:
     complete: bool
 
 
-def _convex_lines(cost: Callable[[int], int], lo: int, hi: int) -> list[tuple[int, int]]:
-    """Return lines (a, b), cost(c) = max of a + b x c at every integer c in [lo, hi] for a convex `cost`."""
+def _convex_lines(cost: Callable[[int], int], lo: int, hi: int,
+                  kinks: Iterable[int] | None = None) -> list[tuple[int, int]]:
+    """Return lines (a, b), cost(c) = max of a + b x c at every integer c in [lo, hi] for a convex `cost`.
+
+    `cost` is linear between lo, hi and its `kinks` (None: it may bend at every integer),
+    so it is evaluated only there.
+    """
+    inner = set(range(lo + 1, hi)) if kinks is None else {c for c in kinks if lo < c < hi}
+    points = sorted({lo, hi} | inner)
     lines: list[tuple[int, int]] = []
-    for c in range(lo, hi):
-        b = cost(c + 1) - cost(c)
+    for c0, c1 in zip(points, points[1:]):
+        f0 = cost(c0)
+        b = (cost(c1) - f0) // (c1 - c0)
         if not lines or lines[-1][1] != b:
-            lines.append((cost(c) - b * c, b))
+            lines.append((f0 - b * c0, b))
     return lines or [(cost(lo), 0)]
 
 
@@ -247,12 +259,17 @@ def _add_cover(sub: RosterModel, rm: RosterModel, week: _Week, score: WeekScore,
     (variables, or expressions of the shifts for one-queue profiles).
     """
     xs: dict[tuple[Profile, int], list] = defaultdict(list)
+    reach: dict[tuple[Profile, int], int] = defaultdict(int)  # the most free agents working at once
     mine: dict[tuple[Profile, int], int] = defaultdict(int)  # the free agents' current count
     for aid in free:
         prof = rm.agents[aid].skill_profile
+        days: dict[int, set] = defaultdict(set)  # an agent works one shift a day, so at most one per day covers t
         for i, c in enumerate(rm.candidates[aid]):
             for t in c.intervals:
                 xs[prof, t].append(sub.x[aid, i])
+                days[t].add(c.local_date)
+        for t, ds in days.items():
+            reach[prof, t] += len(ds)
         for i in week.chosen.get(aid, []):
             for t in rm.candidates[aid][i].intervals:
                 mine[prof, t] += 1
@@ -266,14 +283,14 @@ def _add_cover(sub: RosterModel, rm: RosterModel, week: _Week, score: WeekScore,
             if (q, t) not in base:
                 base[q, t] = week.covered.get((q, t), 0)
             base[q, t] -= week.counts.get((prof, q, t), 0)
-            top[q, t] += fixed + len(v)
+            top[q, t] += fixed + reach[prof, t]
         if len(prof) == 1:
             alloc[prof, prof[0], t] = fixed + sum(v)
             cover[prof[0], t].append(alloc[prof, prof[0], t])
             continue
         parts = []
         for q in prof:
-            a = sub.model.new_int_var(0, fixed + len(v), f"alloc[{t},{':'.join(q)}]")
+            a = sub.model.new_int_var(0, fixed + reach[prof, t], f"alloc[{t},{':'.join(q)}]")
             alloc[prof, q, t] = a
             cover[q, t].append(a)
             parts.append(a)
@@ -281,13 +298,16 @@ def _add_cover(sub: RosterModel, rm: RosterModel, week: _Week, score: WeekScore,
     for q, t in sorted(cover):
         cov = base[q, t] + sum(cover[q, t])
         lo, hi = base[q, t], base[q, t] + top[q, t]
-        lines = _convex_lines(lambda c: score.queue(q, t, c), lo, hi)
+        need = rm.need.get((q, t), 0)
+        lines = _convex_lines(lambda c: score.queue(q, t, c), lo, hi, range(need - 3, need + 1))
         if len(lines) == 1:
             a, b = lines[0]
             sub.penalties.append((b, cov))  # linear: no variable needed (the constant a is left out)
             continue
-        values = [score.queue(q, t, c) for c in range(lo, hi + 1)]
-        z = sub.model.new_int_var(min(values), max(values), f"queue_cost[{':'.join(q)},{t}]")
+        # a convex cost is least at one of its kinks (or ends) and greatest at an end
+        least = min(score.queue(q, t, c) for c in {lo, hi, *range(max(lo, need - 3), min(hi, need) + 1)})
+        z = sub.model.new_int_var(least, max(score.queue(q, t, lo), score.queue(q, t, hi)),
+                                  f"queue_cost[{':'.join(q)},{t}]")
         for a, b in lines:
             sub.model.add(z >= a + b * cov)
         sub.penalties.append((1, z))

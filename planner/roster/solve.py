@@ -15,9 +15,9 @@ from planner.agents import Agent
 from planner.config import Config
 from planner.errors import InfeasibleRosterError, PlannerError
 from planner.roster.bound import RosterBound, column_generation_bound, coverage_terms, lp_bound
-from planner.roster.greedy import best_response_roster, hint_allocation
+from planner.roster.greedy import best_response_roster, hint_allocation, planned_seconds
 from planner.roster.interrupt import StopFlag, new_solver, stop_on_interrupt
-from planner.roster.lns import improve_week, week_objective
+from planner.roster.lns import LNS_DTIME_PER_SECOND, improve_week, week_objective
 from planner.roster.model import COST_SCALE, DTIME_PER_SECOND, RosterModel, new_roster_model
 from planner.roster.result import RosterResult
 from planner.roster.rules import add_coverage, add_hard_rules, add_soft_rules
@@ -407,7 +407,8 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     Solving, all inside the time limit counted from this call: best responses agent by
     agent give a first roster (at most MAX_ROUNDS rounds, FIRST_ROSTER_SHARE of the
     limit); the lower bound takes BOUND_SHARE; the search improves the shift choice with
-    each break at mid-shift (75 % of SEARCH_SHARE: CP-SAT on the whole week, or from
+    each break at mid-shift (75 % of SEARCH_SHARE and of what the best responses left of
+    their share: CP-SAT on the whole week, or from
     LNS_MIN_SHIFTS candidate shifts our own large-neighbourhood search); a second CP-SAT
     stage keeps the shifts and places the breaks and queues (the other 25 %). What is
     left is for building the models. The shares are planned work, so the roster is
@@ -471,8 +472,9 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     chosen, stuck, rounds, counts = best_response_roster(rm, config.solver.seed,
                                                          time_budget_s=FIRST_ROSTER_SHARE * limit, stop=stop)
     first_roster_s = _time.perf_counter() - started
-    # the stages' limits are planned from the configured limit, never from time measured, for determinism
-    left = SEARCH_SHARE * limit
+    # the stages' limits are planned from the configured limit, never from time measured, for determinism;
+    # the search also gets what the best responses left of their share (their work is planned too)
+    left = SEARCH_SHARE * limit + max(0.0, FIRST_ROSTER_SHARE * limit - planned_seconds(rm, rounds))
     if stuck:
         conflicts = [line for a in agents if a.agent_id in stuck
                      for line in explain_agent(a, config, week, time_off, previous, weeks=weeks)]
@@ -504,8 +506,8 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     search_from_s = _time.perf_counter() - started
     if big:
         reporter.started = _time.perf_counter()
-        found = improve_week(rm, chosen, counts, dtime_budget=stage1_s * DTIME_PER_SECOND, seed=config.solver.seed,
-                             deadline=deadline, stop=stop, report=reporter.line)
+        found = improve_week(rm, chosen, counts, dtime_budget=stage1_s * LNS_DTIME_PER_SECOND,
+                             seed=config.solver.seed, deadline=deadline, stop=stop, report=reporter.line)
         chosen, counts, objective, bound = found.chosen, found.counts, found.objective, -math.inf
         status_name = "OPTIMAL" if found.optimal else "FEASIBLE"  # the break stage may still downgrade it
         solve_s = _time.perf_counter() - started - search_from_s
