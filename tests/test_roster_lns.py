@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from ortools.sat.python import cp_model
 
+from planner import columns as C
 from planner.config import DutyCoverConfig, RosterWeights, ShiftTypeConfig
 from planner.roster import check_roster
 from planner.roster.greedy import best_response_roster
@@ -16,7 +17,7 @@ from planner.roster.model import COST_SCALE, new_roster_model
 from planner.roster.result import RosterResult
 from planner.roster.rules import add_hard_rules, add_soft_rules
 from planner.roster.solve import allocation_frame, shifts_frame
-from test_roster_helpers import EN, make_agent, make_config, make_requirements
+from test_roster_helpers import EN, make_agent, make_config, make_requirements, with_rules
 
 WEEK = "2026-W49"  # Monday 2026-11-30
 TZ = "Europe/Berlin"
@@ -234,3 +235,49 @@ def test_build_roster_searches_big_weeks_with_the_lns(monkeypatch):
     assert check_roster(result, agents, config).empty
     assert result.objective <= result.settings["first_roster_objective"] + 1e-9
     assert any("(LNS: " in line for line in lines) == (result.objective < result.settings["first_roster_objective"])
+
+
+def _mid_shift_breaks(result, config) -> bool:
+    """Whether every shift's break sits where breaks="middle" puts it."""
+    from planner.roster.shifts import break_positions
+
+    week_start = pd.Timestamp("2026-11-29 23:00", tz="UTC")  # Monday 00:00 in Berlin
+    minute = pd.Timedelta(minutes=1)
+    for s in result.shifts.itertuples(index=False):
+        start = int((s.start_utc - week_start) / minute)
+        placed = None if pd.isna(s.break_start_utc) else int((s.break_start_utc - week_start) / minute)
+        if [placed] != break_positions(start, int(round(s.paid_hours * 60)), config, mode="middle"):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("staffed", [True, False])
+def test_big_weeks_place_breaks_only_where_a_queue_is_short(monkeypatch, staffed):
+    # with every queue at or above its need, a break can only move surplus about: the search keeps the break
+    # stage's share and breaks stay at mid-shift; with a queue short, the break stage runs
+    from planner.roster import build_roster
+    from planner.roster import solve as solve_module
+
+    monkeypatch.setattr(solve_module, "LNS_MIN_SHIFTS", 0)
+    agents, config, _requirements, _wishes = mixed_week()
+    config = with_rules(config, break_minutes=60)  # an hour's break, placed within an hour of mid-shift
+    hours = (10, 16) if staffed else (7, 22)  # 6 h of one agent on weekdays, or 15 h of four every day
+
+    def need(t, q):
+        local = t.tz_convert(TZ)
+        if q != EN or not hours[0] <= local.hour < hours[1]:
+            return 0
+        return 1 if staffed and local.weekday() < 5 else (0 if staffed else 4)
+
+    requirements = make_requirements(WEEK, TZ, need, queues=(EN, DE))
+    lines: list[str] = []
+    result = build_roster(requirements, agents, config, WEEK, progress=lines.append)
+    assert check_roster(result, agents, config).empty
+    cover = result.allocation.groupby([C.INTERVAL_START, C.CHANNEL, C.LANGUAGE]).size()
+    req = requirements.set_index([C.INTERVAL_START, C.CHANNEL, C.LANGUAGE])["staff_needed"]
+    short = (req - cover.reindex(req.index, fill_value=0)).clip(lower=0).sum()
+    assert (short == 0) == staffed
+    assert result.settings["break_stage"] == (not staffed)
+    if staffed:
+        assert _mid_shift_breaks(result, config)
+        assert not any(line.startswith("roster breaks placed") for line in lines)

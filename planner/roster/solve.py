@@ -17,7 +17,7 @@ from planner.errors import InfeasibleRosterError, PlannerError
 from planner.roster.bound import RosterBound, column_generation_bound, coverage_terms, lp_bound
 from planner.roster.greedy import best_response_roster, hint_allocation, planned_seconds
 from planner.roster.interrupt import StopFlag, new_solver, stop_on_interrupt
-from planner.roster.lns import LNS_DTIME_PER_SECOND, improve_week, week_objective
+from planner.roster.lns import LNS_DTIME_PER_SECOND, improve_week, queue_cover, week_objective
 from planner.roster.model import COST_SCALE, DTIME_PER_SECOND, RosterModel, new_roster_model
 from planner.roster.result import RosterResult
 from planner.roster.rules import add_coverage, add_hard_rules, add_soft_rules
@@ -331,6 +331,10 @@ FIRST_ROSTER_SHARE = 0.25  # best responses (planned work, planner.roster.greedy
 BOUND_SHARE = 0.1  # the lower bound (before CP-SAT)
 SEARCH_SHARE = 0.5  # CP-SAT: shifts with breaks at mid-shift, then the break placement
 BREAK_STAGE_MIN_SHARE = 0.1  # of the time limit that must be left for the break stage to start
+# kept after the last stage for writing the roster out: a share of the limit plus seconds per candidate shift
+# (at 1000 agents, 159,908 shifts, the frames and diagnostics take about 1.3 s)
+WRAP_UP_SHARE = 0.02
+WRAP_UP_S_PER_SHIFT = 1e-5
 LP_BOUND_MAX_SHIFTS = 3000  # candidate shifts up to which the exact LP bound is tried too (GLOP: ~1 s there)
 # candidate shifts from which stage 1 is our own large-neighbourhood search (planner.roster.lns), not CP-SAT
 # on the whole week: at 500 agents (80,031 shifts, 6.0 deterministic s from one first roster) it reached
@@ -338,6 +342,13 @@ LP_BOUND_MAX_SHIFTS = 3000  # candidate shifts up to which the exact LP bound is
 # also won at 200 agents (3,697 vs 4,063) and 50 (3,428 vs 3,561). Smaller weeks keep CP-SAT, which
 # proves them optimal.
 LNS_MIN_SHIFTS = 5_000
+
+
+def has_shortfall(rm: RosterModel, counts: dict[tuple, int]) -> bool:
+    """Return whether some queue-interval has fewer agents allocated (`counts` per profile, queue, interval)
+    than it needs."""
+    covered = queue_cover(counts)
+    return any(covered.get(key, 0) < need for key, need in rm.need.items())
 
 
 def week_bound(rm: RosterModel, counts: dict[tuple, int], budget_s: float,
@@ -410,8 +421,10 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     each break at mid-shift (75 % of SEARCH_SHARE and of what the best responses left of
     their share: CP-SAT on the whole week, or from
     LNS_MIN_SHIFTS candidate shifts our own large-neighbourhood search); a second CP-SAT
-    stage keeps the shifts and places the breaks and queues (the other 25 %). What is
-    left is for building the models. The shares are planned work, so the roster is
+    stage keeps the shifts and places the breaks and queues (the other 25 %). When the
+    search leaves no queue short of its need, breaks can only move surplus about, so the
+    search goes on instead and breaks stay at mid-shift. What is left is for building the
+    models and writing the roster out (WRAP_UP_SHARE, WRAP_UP_S_PER_SHIFT). The shares are planned work, so the roster is
     reproducible; the wall clock ends every stage at the limit (settings["wall_clock_cut"]
     says when it did, and then the roster may differ from run to run). Last week's
     shifts reaching into the week cover its first hours (planner.roster.carry).
@@ -499,6 +512,12 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     with_breaks = any(len(break_positions(c.start_m, c.paid_minutes, config)) > 1
                       for cands in rm.candidates.values() for c in cands)
     stage1_s = left * (0.75 if with_breaks else 1.0)
+    break_stage = with_breaks  # the second stage runs (the search may find it cannot gain)
+    # the search stops on the wall clock in time to leave the break stage its planned share, and the
+    # roster's writing-out a moment (at 1000 agents the search ran past both and the whole build to 62 s
+    # of a 60 s limit)
+    wrap_up = WRAP_UP_SHARE * limit + WRAP_UP_S_PER_SHIFT * len(rm.x)
+    search_deadline = deadline - (left - stage1_s) - wrap_up
     reporter = _ProgressReporter(progress)
     lower = week_bound(rm, counts, BOUND_SHARE * limit, progress, chosen)
     reporter.floor = lower.value if lower.proven else -math.inf
@@ -506,14 +525,24 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     search_from_s = _time.perf_counter() - started
     if big:
         reporter.started = _time.perf_counter()
-        found = improve_week(rm, chosen, counts, dtime_budget=stage1_s * LNS_DTIME_PER_SECOND,
-                             seed=config.solver.seed, deadline=deadline, stop=stop, report=reporter.line)
+        budget = stage1_s * LNS_DTIME_PER_SECOND
+        found = improve_week(rm, chosen, counts, dtime_budget=budget, seed=config.solver.seed,
+                             deadline=search_deadline, stop=stop, report=reporter.line)
+        search_cut = found.dtime < budget and not found.optimal and not stop.requested
+        if break_stage and not (search_cut or found.optimal or stop.requested) and not has_shortfall(rm, found.counts):
+            # every queue is at or above its need: moving breaks only moves surplus about, so the break stage
+            # cannot gain (on the bench weeks of 200-1000 agents it never did); the search gets its share
+            break_stage, budget = False, (left - stage1_s) * LNS_DTIME_PER_SECOND
+            found = improve_week(rm, found.chosen, found.counts, dtime_budget=budget, seed=config.solver.seed + 1,
+                                 deadline=deadline - wrap_up, stop=stop, report=reporter.line)
+            search_cut = found.dtime < budget and not found.optimal and not stop.requested
         chosen, counts, objective, bound = found.chosen, found.counts, found.objective, -math.inf
         status_name = "OPTIMAL" if found.optimal else "FEASIBLE"  # the break stage may still downgrade it
         solve_s = _time.perf_counter() - started - search_from_s
         value = _hint_value(rm, chosen, counts)
     else:
-        outcome = solve_model(rm.model, config, stage1_s, reporter, deadline, stop)
+        outcome = solve_model(rm.model, config, stage1_s, reporter, search_deadline, stop)
+        search_cut = _time.perf_counter() >= search_deadline
         if outcome.status == cp_model.INFEASIBLE:  # cannot happen after the per-agent check, but never hide it
             conflicts = explain_infeasibility(agents, config, week, time_off=time_off, previous=previous,
                                               weeks=weeks)
@@ -526,13 +555,13 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
         progress("roster: interrupted (Ctrl-C); keeping the best roster found so far")
     # the break stage needs its model built and a little search: skip it when the time limit is nearly up
     # (only when the wall clock already cut planned work; the breaks then stay at mid-shift)
-    late = _time.perf_counter() > deadline - BREAK_STAGE_MIN_SHARE * limit
-    if late and with_breaks and progress is not None:
+    late = _time.perf_counter() > deadline - wrap_up - BREAK_STAGE_MIN_SHARE * limit
+    if late and break_stage and progress is not None:
         progress("roster: no time left to place the breaks; they stay at mid-shift")
-    if with_breaks and not stop.requested and not late:
+    if break_stage and not stop.requested and not late:
         placed = place_breaks(rm, chosen, requirements, agents, config, week, time_off=time_off,
                               previous=previous, shift_requests=shift_requests,
-                              limit_s=max(1.0, left - stage1_s), deadline=deadline,
+                              limit_s=max(1.0, left - stage1_s), deadline=deadline - wrap_up,
                               counts=solution_counts(rm, chosen, value), stop=stop)
         solve_s += placed.seconds
         if placed.objective is not None and not placed.objective > objective:  # never worse than stage 1
@@ -552,9 +581,10 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     settings["weeks"] = weeks
     settings["first_roster_seconds"] = first_roster_s
     settings["first_solution_seconds"] = None if reporter.first_s is None else search_from_s + reporter.first_s
-    settings["wall_clock_cut"] = (late and with_breaks) or _time.perf_counter() > deadline - 0.05 * limit
+    settings["wall_clock_cut"] = (search_cut or (late and break_stage)
+                                  or _time.perf_counter() > deadline - wrap_up)
     settings["build_seconds"] = built_s
-    settings["break_stage"] = with_breaks
+    settings["break_stage"] = break_stage
     settings["best_response_rounds"] = rounds
     settings["first_roster_objective"] = first_objective
     settings["carried_in_agent_intervals"] = len(rm.carried)
