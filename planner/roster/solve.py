@@ -511,8 +511,12 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
                  f"responses) in {built_s:.1f} s")
     with_breaks = any(len(break_positions(c.start_m, c.paid_minutes, config)) > 1
                       for cands in rm.candidates.values() for c in cands)
-    stage1_s = left * (0.75 if with_breaks else 1.0)
-    break_stage = with_breaks  # the second stage runs (the search may find it cannot gain)
+    # with every queue at or above its need, moving breaks only moves surplus about, so the break stage
+    # cannot gain (on the bench weeks of 200-1000 agents it never did): our own search then gets its share
+    # (a shortfall costs more than the soft terms a move could save, so the search seldom brings one back;
+    # CP-SAT's stage 1 on small weeks keeps the break stage, which can prove the roster optimal)
+    break_stage = with_breaks and not (big and not has_shortfall(rm, counts))
+    stage1_s = left * (0.75 if break_stage else 1.0)
     # the search stops on the wall clock in time to leave the break stage its planned share, and the
     # roster's writing-out a moment (at 1000 agents the search ran past both and the whole build to 62 s
     # of a 60 s limit)
@@ -530,8 +534,7 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
                              deadline=search_deadline, stop=stop, report=reporter.line)
         search_cut = found.dtime < budget and not found.optimal and not stop.requested
         if break_stage and not (search_cut or found.optimal or stop.requested) and not has_shortfall(rm, found.counts):
-            # every queue is at or above its need: moving breaks only moves surplus about, so the break stage
-            # cannot gain (on the bench weeks of 200-1000 agents it never did); the search gets its share
+            # the search left no queue short: as above, it goes on with the break stage's share
             break_stage, budget = False, (left - stage1_s) * LNS_DTIME_PER_SECOND
             found = improve_week(rm, found.chosen, found.counts, dtime_budget=budget, seed=config.solver.seed + 1,
                                  deadline=deadline - wrap_up, stop=stop, report=reporter.line)
