@@ -551,6 +551,7 @@ class ImprovedWeek:
     resolves: int
     moves: int  # improving moves accepted
     optimal: bool  # the whole week was re-solved to optimality (this roster is the model's optimum)
+    cut: bool = False  # the wall-clock deadline ended the search before its budget was spent
 
     def __iter__(self) -> Iterator:
         """Unpack as (chosen, objective)."""
@@ -606,5 +607,6 @@ def improve_week(rm: RosterModel, chosen: dict[str, list[int]], counts: Counts |
         if idle >= STALL:
             idle, level = 0, min(MAX_LEVEL, level + 1)
     final = {aid: list(p) for aid, p in week.chosen.items()}
+    cut = spent < dtime_budget and not optimal and not (stop is not None and stop.requested)
     return ImprovedWeek(final, objective / COST_SCALE, {k: n for k, n in week.counts.items() if n},
-                        spent, resolves, moves, optimal)
+                        spent, resolves, moves, optimal, cut)

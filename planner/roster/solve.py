@@ -424,10 +424,11 @@ def build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config: 
     stage keeps the shifts and places the breaks and queues (the other 25 %). When the
     search leaves no queue short of its need, breaks can only move surplus about, so the
     search goes on instead and breaks stay at mid-shift. What is left is for building the
-    models and writing the roster out (WRAP_UP_SHARE, WRAP_UP_S_PER_SHIFT). The shares are planned work, so the roster is
-    reproducible; the wall clock ends every stage at the limit (settings["wall_clock_cut"]
-    says when it did, and then the roster may differ from run to run). Last week's
-    shifts reaching into the week cover its first hours (planner.roster.carry).
+    models and writing the roster out (WRAP_UP_SHARE, WRAP_UP_S_PER_SHIFT). The shares
+    are planned work, so the roster is reproducible; the wall clock ends every stage at
+    the limit (settings["wall_clock_cut"] says when it did, and then the roster may differ
+    from run to run). Last week's shifts reaching into the week cover its first hours
+    (planner.roster.carry).
 
     `bound` is a proven lower bound on every roster of the week: a relaxation's bound
     (planner.roster.bound, BOUND_SHARE of the time limit, before CP-SAT), or CP-SAT's
@@ -515,7 +516,7 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     # cannot gain (on the bench weeks of 200-1000 agents it never did): our own search then gets its share
     # (a shortfall costs more than the soft terms a move could save, so the search seldom brings one back;
     # CP-SAT's stage 1 on small weeks keeps the break stage, which can prove the roster optimal)
-    break_stage = with_breaks and not (big and not has_shortfall(rm, counts))
+    break_stage = with_breaks and (not big or has_shortfall(rm, counts))
     stage1_s = left * (0.75 if break_stage else 1.0)
     # the search stops on the wall clock in time to leave the break stage its planned share, and the
     # roster's writing-out a moment (at 1000 agents the search ran past both and the whole build to 62 s
@@ -529,16 +530,16 @@ def _build_roster(requirements: pd.DataFrame, agents: tuple[Agent, ...], config:
     search_from_s = _time.perf_counter() - started
     if big:
         reporter.started = _time.perf_counter()
-        budget = stage1_s * LNS_DTIME_PER_SECOND
-        found = improve_week(rm, chosen, counts, dtime_budget=budget, seed=config.solver.seed,
-                             deadline=search_deadline, stop=stop, report=reporter.line)
-        search_cut = found.dtime < budget and not found.optimal and not stop.requested
+        found = improve_week(rm, chosen, counts, dtime_budget=stage1_s * LNS_DTIME_PER_SECOND,
+                             seed=config.solver.seed, deadline=search_deadline, stop=stop, report=reporter.line)
+        search_cut = found.cut
         if break_stage and not (search_cut or found.optimal or stop.requested) and not has_shortfall(rm, found.counts):
             # the search left no queue short: as above, it goes on with the break stage's share
-            break_stage, budget = False, (left - stage1_s) * LNS_DTIME_PER_SECOND
-            found = improve_week(rm, found.chosen, found.counts, dtime_budget=budget, seed=config.solver.seed + 1,
+            break_stage = False
+            found = improve_week(rm, found.chosen, found.counts,
+                                 dtime_budget=(left - stage1_s) * LNS_DTIME_PER_SECOND, seed=config.solver.seed + 1,
                                  deadline=deadline - wrap_up, stop=stop, report=reporter.line)
-            search_cut = found.dtime < budget and not found.optimal and not stop.requested
+            search_cut = found.cut
         chosen, counts, objective, bound = found.chosen, found.counts, found.objective, -math.inf
         status_name = "OPTIMAL" if found.optimal else "FEASIBLE"  # the break stage may still downgrade it
         solve_s = _time.perf_counter() - started - search_from_s
